@@ -1,0 +1,191 @@
+"""Reading RDF: formats, safe parsing with positioned errors, and conversion to rdflib.
+
+Parsing goes through Oxigraph's parsers: they report line and column, never fetch remote
+JSON-LD contexts, and do not expand XML entities. Results are converted to rdflib graphs where
+rdflib-based tools (pySHACL) need them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.term import Node
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_RDF_LANGSTRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+
+
+@dataclass(frozen=True)
+class RdfFormat:
+    """One RDF serialization: its short name, media type, file extensions and parser ids."""
+
+    name: str
+    media_type: str
+    extensions: tuple[str, ...]
+    oxigraph: ox.RdfFormat
+    rdflib: str
+    datasets: bool = False
+
+
+FORMATS: tuple[RdfFormat, ...] = (
+    RdfFormat("turtle", "text/turtle", (".ttl",), ox.RdfFormat.TURTLE, "turtle"),
+    RdfFormat("ntriples", "application/n-triples", (".nt",), ox.RdfFormat.N_TRIPLES, "nt"),
+    RdfFormat(
+        "jsonld", "application/ld+json", (".jsonld", ".json"), ox.RdfFormat.JSON_LD, "json-ld"
+    ),
+    RdfFormat(
+        "rdfxml", "application/rdf+xml", (".rdf", ".owl", ".xml"), ox.RdfFormat.RDF_XML, "xml"
+    ),
+    RdfFormat("trig", "application/trig", (".trig",), ox.RdfFormat.TRIG, "trig", datasets=True),
+    RdfFormat("nquads", "application/n-quads", (".nq",), ox.RdfFormat.N_QUADS, "nquads", True),
+)
+_BY_NAME = {f.name: f for f in FORMATS}
+_ALIASES = {
+    "ttl": "turtle",
+    "nt": "ntriples",
+    "json-ld": "jsonld",
+    "xml": "rdfxml",
+    "rdf": "rdfxml",
+}
+
+
+class RdfInputError(Exception):
+    """RDF input that cannot be read or parsed; carries where, when known."""
+
+    def __init__(
+        self, source: str, message: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        self.source = source
+        self.message = message
+        self.line = line
+        self.column = column
+        super().__init__(str(self))
+
+    def __str__(self) -> str:
+        where = self.source
+        if self.line is not None:
+            where += f":{self.line}"
+            if self.column is not None:
+                where += f":{self.column}"
+        return f"{where}: {self.message}"
+
+
+def format_by_name(name: str) -> RdfFormat:
+    """Look a format up by short name (``turtle``, ``ttl``, ``jsonld``, ...) or media type."""
+    key = name.strip().lower()
+    key = _ALIASES.get(key, key)
+    if key in _BY_NAME:
+        return _BY_NAME[key]
+    for fmt in FORMATS:
+        if fmt.media_type == key:
+            return fmt
+    known = ", ".join(f.name for f in FORMATS)
+    raise ValueError(f"unknown RDF format {name!r}; known formats: {known}")
+
+
+def format_for_path(path: Path | str) -> RdfFormat:
+    """Guess the format of a file from its extension; ValueError when it is not known."""
+    suffix = Path(path).suffix.lower()
+    for fmt in FORMATS:
+        if suffix in fmt.extensions:
+            return fmt
+    raise ValueError(
+        f"cannot tell the RDF format of {path} from its extension; give --format "
+        f"({', '.join(f.name for f in FORMATS)})"
+    )
+
+
+_LOCATION = re.compile(r"line (\d+)(?: between columns (\d+)| column (\d+))?")
+
+
+def parse_quads(
+    data: bytes | str, fmt: RdfFormat, source: str = "<input>", base_iri: str | None = None
+) -> list[ox.Quad]:
+    """Parse a serialization into Oxigraph quads, raising RdfInputError with line and column."""
+    try:
+        return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri))
+    except SyntaxError as err:
+        line = err.lineno
+        column = err.offset
+        text = str(err)
+        match = _LOCATION.search(text)
+        if line is None and match:
+            line = int(match.group(1))
+            col = match.group(2) or match.group(3)
+            column = int(col) if col else None
+        raise RdfInputError(source, text, line, column) from None
+    except (ValueError, OSError) as err:
+        raise RdfInputError(source, str(err)) from None
+
+
+def read_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Quad]:
+    """Read and parse an RDF file (format from the extension unless given)."""
+    path = Path(path)
+    try:
+        fmt = fmt or format_for_path(path)
+    except ValueError as err:
+        raise RdfInputError(str(path), str(err)) from None
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        raise RdfInputError(str(path), f"cannot read file: {err.strerror or err}") from None
+    return parse_quads(data, fmt, str(path), base_iri=path.resolve().as_uri())
+
+
+def to_rdflib(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple) -> Node:
+    """Convert an Oxigraph term to the equal rdflib term (simple literals stay simple)."""
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        datatype = term.datatype.value
+        if datatype == _XSD_STRING:
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(datatype))
+    raise ValueError(f"RDF-star triple terms are not supported: {term}")
+
+
+def to_oxigraph(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    """Convert an rdflib term to the equal Oxigraph term."""
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype is not None and str(term.datatype) != _RDF_LANGSTRING:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise ValueError(f"unsupported rdflib term {term!r}")
+
+
+def quads_to_graph(quads: Iterable[ox.Quad], graph: Graph | None = None) -> Graph:
+    """Add the triples of quads (whatever their graph) to an rdflib graph and return it."""
+    graph = graph if graph is not None else Graph()
+    for quad in quads:
+        graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+def graph_to_quads(graph: Graph, graph_name: ox.NamedNode | None = None) -> Iterator[ox.Quad]:
+    """The triples of an rdflib graph as Oxigraph quads in one graph (default graph if None)."""
+    name: ox.NamedNode | ox.DefaultGraph = graph_name or ox.DefaultGraph()
+    for s, p, o in graph:
+        yield ox.Quad(to_oxigraph(s), to_oxigraph(p), to_oxigraph(o), name)  # type: ignore[arg-type]
+
+
+def load_files(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
+    """Parse several RDF files into one rdflib graph."""
+    graph = graph if graph is not None else Graph()
+    for path in paths:
+        quads_to_graph(read_file(path), graph)
+    return graph

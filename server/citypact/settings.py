@@ -1,0 +1,50 @@
+"""Configuration: one settings class, read from ``CITYPACT_*`` environment variables.
+
+Every field is documented in README.md and in ``.env.example``; a test keeps the three in step.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """CityPact settings (environment variables prefixed ``CITYPACT_``)."""
+
+    model_config = SettingsConfigDict(env_prefix="CITYPACT_", env_file=None, extra="ignore")
+
+    host: str = Field("127.0.0.1", description="Address `citypact serve` listens on.")
+    port: int = Field(8000, ge=1, le=65535, description="Port `citypact serve` listens on.")
+    data_dir: Path = Field(
+        Path("var/store"), description="Directory of the embedded Oxigraph store."
+    )
+    sparql_endpoint: str | None = Field(
+        None,
+        description="Remote SPARQL query endpoint URL; when set, no embedded store is opened.",
+    )
+    sparql_update_endpoint: str | None = Field(
+        None, description="Remote SPARQL update endpoint URL (for loading and writes)."
+    )
+    sparql_user: str | None = Field(None, description="User name for the remote endpoints.")
+    sparql_password: SecretStr | None = Field(
+        None, description="Password for the remote endpoints."
+    )
+    sparql_auth: Literal["basic", "digest"] = Field(
+        "basic", description="HTTP authentication scheme for the remote endpoints."
+    )
+    query_timeout: float = Field(
+        30.0, gt=0, description="Server-side SPARQL timeout in seconds (clients may ask less)."
+    )
+    max_results: int = Field(
+        100_000, gt=0, description="Most rows (or triples) one /sparql answer may hold."
+    )
+    log_level: str = Field("info", description="Log level of the server.")
+
+    @property
+    def backend(self) -> Literal["embedded", "remote"]:
+        """Which store adapter the settings select."""
+        return "remote" if self.sparql_endpoint else "embedded"

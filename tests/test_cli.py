@@ -1,0 +1,120 @@
+"""The `citypact validate` command: exit codes, messages and report formats."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from citypact.cli import main
+
+from .conftest import TEST_DATA
+
+NO_DATE = TEST_DATA / "invalid" / "agreement-missing-date.ttl"
+NO_DATE_IRI = "https://w3id.org/citypact/id/agreement/test-agreement-without-date"
+
+
+def test_bundled_data_conforms(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate"]) == 0
+    out = capsys.readouterr().out
+    assert "conforms: 0 violation(s)" in out
+
+
+def test_valid_file_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(TEST_DATA / "valid" / "new-agreement.ttl")]) == 0
+    assert "conforms" in capsys.readouterr().out
+
+
+def test_agreement_without_date_exits_1_naming_it(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(NO_DATE)]) == 1
+    out = capsys.readouterr().out
+    assert "agreement:test-agreement-without-date" in out or NO_DATE_IRI in out
+    assert "does NOT conform" in out
+    assert "cp:date" in out
+
+
+def test_json_report_names_focus_node_and_shape(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--report-format", "json", str(NO_DATE)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert report["conforms"] is False
+    hits = [
+        r
+        for r in report["results"]
+        if r["focus_node"] == NO_DATE_IRI and r["path"] == "https://w3id.org/citypact/ontology#date"
+    ]
+    assert hits and all(r["severity"] == "Violation" for r in hits)
+    assert hits[0]["shape"] == "https://w3id.org/citypact/shapes#AgreementShape"
+
+
+def test_indonesian_messages(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--lang", "id", "--report-format", "json", str(NO_DATE)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    messages = [r["message"] for r in report["results"] if r["focus_node"] == NO_DATE_IRI]
+    assert any("tanggal" in m for m in messages)
+
+
+def test_turtle_report_is_a_shacl_report(capsys: pytest.CaptureFixture[str]) -> None:
+    from rdflib import Graph
+    from rdflib.namespace import RDF, SH
+
+    assert main(["validate", "--report-format", "turtle", str(NO_DATE)]) == 1
+    graph = Graph().parse(data=capsys.readouterr().out, format="turtle")
+    assert (None, RDF.type, SH.ValidationReport) in graph
+    assert (None, SH.focusNode, None) in graph
+
+
+def test_truncated_turtle_exits_2_with_file_and_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    text = (TEST_DATA / "valid" / "new-agreement.ttl").read_text(encoding="utf-8")
+    cut = text[: len(text) * 2 // 3]
+    broken = tmp_path / "truncated.ttl"
+    broken.write_text(cut, encoding="utf-8")
+    assert main(["validate", str(broken)]) == 2
+    err = capsys.readouterr().err
+    assert str(broken) in err
+    line = cut.count("\n") + 1
+    assert f"truncated.ttl:{line}:" in err or f"line {line}" in err
+
+
+def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", str(tmp_path / "nope.ttl")]) == 2
+    assert "nope.ttl" in capsys.readouterr().err
+
+
+def test_unknown_extension_needs_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "data.txt"
+    path.write_text((TEST_DATA / "valid" / "new-agreement.ttl").read_text(encoding="utf-8"))
+    assert main(["validate", str(path)]) == 2
+    assert "--format" in capsys.readouterr().err
+    assert main(["validate", "--format", "turtle", str(path)]) == 0
+
+
+def test_other_formats_are_read(tmp_path: Path) -> None:
+    from rdflib import Graph
+
+    graph = Graph().parse(TEST_DATA / "valid" / "new-agreement.ttl")
+    for ext, fmt in ((".nt", "nt"), (".jsonld", "json-ld"), (".rdf", "xml")):
+        path = tmp_path / f"agreement{ext}"
+        graph.serialize(path, format=fmt)
+        assert main(["validate", str(path)]) == 0, ext
+
+
+def test_strict_makes_warnings_fail(tmp_path: Path) -> None:
+    warn_only = TEST_DATA / "valid" / "place-without-coordinates.ttl"
+    assert main(["validate", str(warn_only)]) == 0
+    assert main(["validate", "--strict", str(warn_only)]) == 1
+
+
+def test_console_script_runs() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "citypact.cli", "validate", str(NO_DATE)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 1
+    assert "test-agreement-without-date" in proc.stdout
