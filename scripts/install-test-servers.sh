@@ -62,7 +62,7 @@ if is_installed "$PKG" && command -v virtuoso-t >/dev/null 2>&1 && command -v is
     log "$PKG is already installed"
 else
     # Package index: refresh only when apt does not know the package yet (fresh machine).
-    candidate="$(apt-cache policy "$PKG" 2>/dev/null | awk '/Candidate:/ {print $2}')"
+    candidate="$(apt-cache policy "$PKG" 2>/dev/null | awk '/Candidate:/ {print $2}' || true)"
     if [ -z "$candidate" ] || [ "$candidate" = "(none)" ]; then
         log "apt has no candidate for $PKG: running apt-get update"
         as_root apt-get update -q

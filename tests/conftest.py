@@ -62,7 +62,7 @@ def oxigraph_server(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[n
     from .servers import oxigraph_available, start_oxigraph
 
     require(oxigraph_available(), "the Oxigraph server (pip install oxigraph)")
-    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"))
+    server = start_oxigraph(tmp_path_factory.mktemp("oxigraph"), union_default_graph=True)
     yield server
     server.stop()
 

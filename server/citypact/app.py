@@ -16,7 +16,10 @@ from . import __version__
 from .backends import ensure_bundled_data, open_store
 from .queries import QueryRegistry
 from .settings import Settings
+from .incremental import IncrementalValidator
 from .store import StoreError
+from .submissions import SubmissionService
+from .validation import Validator
 
 log = logging.getLogger("citypact")
 
@@ -43,6 +46,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 # A remote endpoint that is down at start-up: serve 503s until it returns.
                 log.warning("remote store not ready at start-up: %s", err)
             app.state.store = store
+            app.state.submissions = SubmissionService(
+                store,
+                IncrementalValidator(
+                    store, Validator.bundled(), timeout=settings.query_timeout * 4
+                ),
+                registry,
+            )
             yield
         finally:
             store.close()
@@ -89,9 +99,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         log.exception("unexpected error")
         return JSONResponse(error_body(500, "internal error"), 500)
 
-    from .routers import api, home, sparql
+    from .routers import api, home, sparql, submissions
 
     app.include_router(home.router)
     app.include_router(sparql.router)
     app.include_router(api.router)
+    app.include_router(submissions.router)
     return app

@@ -6,6 +6,8 @@ Exit codes: 0 success (data conforms), 1 validation failed, 2 unreadable input o
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -18,6 +20,9 @@ from .backends import ensure_bundled_data, open_store
 from .queries import QueryError, QueryRegistry
 from .settings import Settings
 from .store import DATA_GRAPH, QueryOptions, StoreError
+from .incremental import IncrementalValidator
+from .store_embedded import EmbeddedStore
+from .submissions import SubmissionRefused, SubmissionService, skolemize
 from .validation import Validator, bundled_data_graph
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
@@ -43,10 +48,95 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except rdf_io.RdfInputError as err:
         _err(f"cannot parse {err}")
         return EXIT_INPUT
-    data = bundled_data_graph([additions])
-    report = Validator.bundled().validate(data)
+    validator = Validator.bundled()
+    if not args.files:
+        report = validator.validate(bundled_data_graph())
+    else:
+        # The same path as /api/validate: incremental validation of the additions against an
+        # in-memory store holding the bundled graph.
+        store = EmbeddedStore()
+        ensure_bundled_data(store)
+        service = SubmissionService(store, IncrementalValidator(store, validator), QueryRegistry())
+        try:
+            report = service.validate(skolemize(additions))
+        except SubmissionRefused as err:
+            _err(str(err))
+            return EXIT_INVALID
     print(reports.render(report, args.report_format, args.lang, args.strict))
     return EXIT_OK if report.conforms(args.strict) else EXIT_INVALID
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Send a file (or standard input) to a server's /api/submissions."""
+    import urllib.error
+    import urllib.parse
+    import urllib.request
+
+    try:
+        fmt = (
+            rdf_io.format_by_name(args.format)
+            if args.format
+            else (
+                rdf_io.format_by_name("turtle")
+                if args.file == "-"
+                else rdf_io.format_for_path(args.file)
+            )
+        )
+        body = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
+    except (ValueError, OSError) as err:
+        _err(str(err))
+        return EXIT_INPUT
+    params = {
+        k: v
+        for k, v in (
+            ("submitter", args.submitter),
+            ("note", args.note),
+            ("source", args.source),
+            ("strict", "true" if args.strict else None),
+            ("lang", args.lang),
+        )
+        if v
+    }
+    url = args.server.rstrip("/") + "/api/submissions?" + urllib.parse.urlencode(params)
+    if not url.startswith(("http://", "https://")):
+        _err("--server must be an http(s) URL")
+        return EXIT_INPUT
+    token = args.token or os.environ.get("CITYPACT_TOKEN", "")
+    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
+        url,
+        data=body,
+        method="POST",
+        headers={
+            "Content-Type": fmt.media_type,
+            "Authorization": f"Bearer {token}",
+            "Accept": "application/json",
+        },
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=args.timeout) as response:  # noqa: S310
+            status, payload = response.status, response.read()
+    except urllib.error.HTTPError as err:
+        status, payload = err.code, err.read()
+    except (urllib.error.URLError, OSError) as err:
+        _err(f"cannot reach {args.server}: {getattr(err, 'reason', err)}")
+        return EXIT_INPUT
+    try:
+        answer = json.loads(payload)
+    except ValueError:
+        answer = {"error": {"message": payload.decode(errors="replace")[:500]}}
+    if status == 201:
+        print(
+            f"accepted: {answer.get('iri')} ({answer.get('triples')} triples, "
+            f"{answer.get('warnings', 0)} warning(s))"
+        )
+        return EXIT_OK
+    if status == 422 and "results" in answer:
+        for result in answer["results"]:
+            print(f"{result['severity']}: {result['focus_node']}: {result['message']}")
+        print(f"rejected: {answer.get('violations')} violation(s); nothing was stored")
+        return EXIT_INVALID
+    _err(f"the server answered {status}: {answer.get('error', {}).get('message', answer)}")
+    return EXIT_INPUT
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -199,6 +289,24 @@ def build_parser() -> argparse.ArgumentParser:
     load.add_argument("--quiet", "-q", action="store_true", help="no progress output")
     store_options(load)
     load.set_defaults(func=cmd_load)
+
+    smt = sub.add_parser(
+        "submit",
+        help="submit an RDF file (or - for standard input) to a server's /api/submissions",
+        description="Exit 0: accepted; 1: rejected with violations (nothing stored); "
+        "2: unreadable input, refused or unreachable.",
+    )
+    smt.add_argument("file", help="RDF file, or - for standard input (Turtle unless --format)")
+    smt.add_argument("--server", required=True, help="base URL, e.g. http://127.0.0.1:8000")
+    smt.add_argument("--token", help="bearer token (default: $CITYPACT_TOKEN)")
+    smt.add_argument("--format", help="RDF format (default: from the extension)")
+    smt.add_argument("--submitter", help="who submits")
+    smt.add_argument("--note", help="a note stored with the submission")
+    smt.add_argument("--source", help="the source of the submitted facts (URL)")
+    smt.add_argument("--strict", action="store_true", help="warnings are rejected too")
+    smt.add_argument("--lang", default="en", help="language of messages: en or id")
+    smt.add_argument("--timeout", type=float, default=300, help="seconds to wait")
+    smt.set_defaults(func=cmd_submit)
 
     qry = sub.add_parser(
         "query",

@@ -103,10 +103,47 @@ def format_for_path(path: Path | str) -> RdfFormat:
 _LOCATION = re.compile(r"line (\d+)(?: between columns (\d+)| column (\d+))?")
 
 
+_ENTITY_DECL = re.compile(rb"<!ENTITY\s+(%\s+)?([\w.:-]+)\s+(SYSTEM|PUBLIC|\"([^\"]*)\"|'([^']*)')")
+MAX_ENTITY_EXPANSION = 1_000_000
+
+
+def check_xml_entities(data: bytes, source: str = "<input>") -> None:
+    """Refuse RDF/XML whose DTD could make the parser fetch or blow up (XXE, billion laughs).
+
+    Allowed: internal entities with plain values (the usual ``<!ENTITY owl "http://...#">``).
+    Refused: external (SYSTEM/PUBLIC) and parameter entities, entities that reference other
+    entities, and documents whose references would expand past MAX_ENTITY_EXPANSION bytes.
+    """
+    if b"<!ENTITY" not in data:
+        return
+    sizes: dict[bytes, int] = {}
+    for match in _ENTITY_DECL.finditer(data):
+        percent, name, kind = match.group(1), match.group(2), match.group(3)
+        value = match.group(4) if match.group(4) is not None else match.group(5)
+        if percent or kind in (b"SYSTEM", b"PUBLIC") or value is None:
+            raise RdfInputError(source, "external or parameter XML entities are not accepted")
+        if b"&" in value or b"%" in value:
+            raise RdfInputError(
+                source, "XML entities that reference other entities are not accepted"
+            )
+        sizes[name] = len(value)
+    if data.count(b"<!ENTITY") != len(sizes):
+        raise RdfInputError(source, "unreadable XML entity declaration")
+    expansion = sum(sizes.get(ref, 0) for ref in re.findall(rb"&([\w.:-]+);", data))
+    if expansion > MAX_ENTITY_EXPANSION:
+        raise RdfInputError(source, "XML entity references would expand too far")
+
+
 def parse_quads(
     data: bytes | str, fmt: RdfFormat, source: str = "<input>", base_iri: str | None = None
 ) -> list[ox.Quad]:
-    """Parse a serialization into Oxigraph quads, raising RdfInputError with line and column."""
+    """Parse a serialization into Oxigraph quads, raising RdfInputError with line and column.
+
+    RDF/XML is screened first (check_xml_entities); JSON-LD remote contexts are never fetched
+    (Oxigraph's parser has no document loader and refuses them).
+    """
+    if fmt.name == "rdfxml":
+        check_xml_entities(data.encode() if isinstance(data, str) else data, source)
     try:
         return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri))
     except SyntaxError as err:

@@ -43,6 +43,21 @@ class Settings(BaseSettings):
         100_000, gt=0, description="Most rows (or triples) one /sparql answer may hold."
     )
     log_level: str = Field("info", description="Log level of the server.")
+    write_tokens: SecretStr | None = Field(
+        None,
+        description="Comma-separated bearer tokens allowed to submit and retract data; "
+        "unset disables writes.",
+    )
+    max_body_bytes: int = Field(
+        10_000_000, gt=0, description="Largest accepted RDF upload, in bytes."
+    )
+
+    def tokens(self) -> list[str]:
+        """The configured write tokens (empty: writes disabled)."""
+        if self.write_tokens is None:
+            return []
+        raw = self.write_tokens.get_secret_value()
+        return [t.strip() for t in raw.split(",") if t.strip()]
 
     @property
     def backend(self) -> Literal["embedded", "remote"]:

@@ -134,6 +134,14 @@ _UPDATE_START = re.compile(
     re.IGNORECASE,
 )
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
+_FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, ASK, CONSTRUCT or DESCRIBE: the first form keyword outside comments, strings and
+    IRIs (SPARQLWrapper's own guess is misled by words in comments); None if there is none."""
+    match = _FORM.search(_LEXICAL_NOISE.sub(" ", text))
+    return match.group(1).upper() if match else None
 
 
 def screen_query(text: str) -> None:
@@ -206,6 +214,11 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def has_graph(self, iri: str) -> bool:
         """Whether the named graph ``iri`` holds any triple."""
+
+    def graphs(self) -> list[str]:
+        """The IRIs of the named graphs that hold something."""
+        rows = self.select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }").rows
+        return [row["g"].value for row in rows]
 
     def ping(self) -> None:
         """Raise BackendUnavailable when the store cannot answer."""

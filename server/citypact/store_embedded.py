@@ -165,6 +165,9 @@ class EmbeddedStore(Store):
     def is_empty(self) -> bool:
         return next(iter(self._store.quads_for_pattern(None, None, None, None)), None) is None
 
+    def graphs(self) -> list[str]:
+        return [g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+
     def has_graph(self, iri: str) -> bool:
         """Whether the named graph exists and holds something."""
         node = ox.NamedNode(iri)

@@ -41,6 +41,7 @@ from .store import (
     StoreError,
     Term,
     capped,
+    query_form,
 )
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -70,8 +71,17 @@ def _nt(term: Any) -> str:
     return str(term)  # pyoxigraph terms print in N-Triples syntax
 
 
+def _has_bnode(quad: ox.Quad) -> bool:
+    return isinstance(quad.subject, ox.BlankNode) or isinstance(quad.object, ox.BlankNode)
+
+
 def insert_data_text(quads: Iterable[ox.Quad]) -> str:
-    """A SPARQL ``INSERT DATA`` with the quads grouped by graph (N-Triples term syntax)."""
+    """A SPARQL ``INSERT DATA`` with the quads grouped by graph (N-Triples term syntax).
+
+    With blank nodes (not allowed in INSERT DATA by some stores, Virtuoso among them) it is
+    ``INSERT { ... } WHERE {}`` instead, which mints one fresh blank node per label.
+    """
+    quads = list(quads)
     by_graph: dict[str, list[str]] = {}
     for quad in quads:
         graph = "" if isinstance(quad.graph_name, ox.DefaultGraph) else _nt(quad.graph_name)
@@ -81,7 +91,10 @@ def insert_data_text(quads: Iterable[ox.Quad]) -> str:
     for graph, lines in by_graph.items():
         body = "\n".join(lines)
         parts.append(f"GRAPH {graph} {{\n{body}\n}}" if graph else body)
-    return "INSERT DATA {\n" + "\n".join(parts) + "\n}"
+    body = "\n".join(parts)
+    if any(_has_bnode(q) for q in quads):
+        return "INSERT {\n" + body + "\n} WHERE {}"
+    return "INSERT DATA {\n" + body + "\n}"
 
 
 class RemoteStore(Store):
@@ -156,7 +169,8 @@ class RemoteStore(Store):
             wrapper.addDefaultGraph(graph)
         for graph in options.named_graphs:
             wrapper.addNamedGraph(graph)
-        form = wrapper.queryType
+        form = query_form(sparql) or wrapper.queryType
+        wrapper.queryType = form
         if form in ("CONSTRUCT", "DESCRIBE"):
             wrapper.setReturnFormat(TURTLE)
             wrapper.addCustomHttpHeader("Accept", "application/n-triples, text/turtle;q=0.9")
@@ -170,6 +184,7 @@ class RemoteStore(Store):
         if form not in ("SELECT", "ASK"):
             raise QuerySyntaxError(f"not a SPARQL query ({form})")
         wrapper.setReturnFormat(JSON)
+        wrapper.addCustomHttpHeader("Accept", "application/sparql-results+json")
         body = self._call(wrapper)
         try:
             data = json.loads(body)
@@ -213,11 +228,17 @@ class RemoteStore(Store):
                 else q
                 for q in quads
             ]
-        batches = _batches(quads, INSERT_BATCH)
+        # Triples with blank nodes go together in one request, so that a blank node keeps its
+        # identity (INSERT templates mint fresh blank nodes per request).
+        plain = [q for q in quads if not _has_bnode(q)]
+        with_bnodes = [q for q in quads if _has_bnode(q)]
+        if with_bnodes:
+            self.add_quads(with_bnodes)
+        batches = _batches(plain, INSERT_BATCH)
         if progress and len(quads) > INSERT_BATCH:
             from tqdm import tqdm
 
-            batches = tqdm(batches, total=-(-len(quads) // INSERT_BATCH), desc=path.name)
+            batches = tqdm(batches, total=-(-len(plain) // INSERT_BATCH), desc=path.name)
         for batch in batches:
             self.add_quads(batch)
         return len(quads)

@@ -1,0 +1,173 @@
+"""Incremental SHACL validation: validate what a change touches, with the part of the graph the
+shapes reach from there, instead of the whole graph.
+
+Additions are monotonic for almost every CityPact constraint (adding triples cannot remove a type
+or a label), so a new triple can only break:
+
+* the nodes it describes (maxCount, datatype, pattern, ``sh:lessThanOrEquals``, SPARQL checks),
+* the nodes it points at, when their shapes read it backwards (a partnership reads the agreements
+  that name it; an agreement's commitments read each other for duplicate sectors),
+* nodes linked to those along the inter-entity edges the SPARQL constraints follow (a new tenure
+  end date can break an existing signature of the same person).
+
+So the focus nodes are the subjects and objects of the change, plus their neighbours two steps
+away along those edges (``queries/validation/dependents.rq``). The data handed to pySHACL is the
+change plus the neighbourhood of the focus nodes fetched from the store in a few rounds
+(``queries/validation/neighbourhood.rq``): enough for ``sh:class``, ``sh:node`` chains, inverse
+paths and the SPARQL constraints. Retractions are not monotonic: there the nodes that referred to
+anything removed are validated as well (``queries/validation/referrers.rq``).
+
+``tests/test_incremental.py`` checks that the verdict and results equal those of validating the
+whole graph.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from rdflib import Graph, URIRef
+from rdflib.term import Node
+
+from . import rdf_io
+from .queries import QueryRegistry
+from .resources import query_dir
+from .store import QueryOptions, Store
+from .validation import ValidationReport, Validator
+
+DEPENDENCY_DEPTH = 2
+NEIGHBOURHOOD_ROUNDS = 4
+BATCH = 400
+
+
+@dataclass
+class IncrementalValidator:
+    """Validates changes to a store against the shapes, touching only what they reach."""
+
+    store: Store
+    validator: Validator
+    queries: QueryRegistry | None = None
+    timeout: float = 60.0
+
+    def __post_init__(self) -> None:
+        if self.queries is None:
+            self.queries = QueryRegistry(query_dir() / "validation")
+
+    def _options(self, graphs: list[str] | None) -> QueryOptions:
+        return QueryOptions(
+            timeout=self.timeout, max_results=10_000_000, default_graphs=graphs or ()
+        )
+
+    def _related(
+        self, query: str, nodes: Iterable[URIRef], graphs: list[str] | None
+    ) -> set[URIRef]:
+        assert self.queries is not None
+        found: set[URIRef] = set()
+        nodes = sorted(nodes)
+        for start in range(0, len(nodes), BATCH):
+            text = self.queries[query].bind(node=nodes[start : start + BATCH])
+            for row in self.store.select(text, self._options(graphs)).rows:
+                found.add(URIRef(row["related"].value))
+        return found
+
+    def focus_nodes(
+        self, change: Graph, graphs: list[str] | None = None, retraction: bool = False
+    ) -> set[Node]:
+        """The nodes whose validation a change (addition or, with ``retraction``, removal) can
+        alter. ``graphs`` restricts what the store is read from (a retraction reads the graph
+        without the retracted part)."""
+        touched: set[Node] = set(change.subjects()) | {
+            o for o in change.objects() if isinstance(o, URIRef)
+        }
+        focus = set(touched)
+        if retraction:
+            subjects = {s for s in change.subjects() if isinstance(s, URIRef)}
+            focus |= self._related("referrers", subjects, graphs)
+        frontier = {n for n in focus if isinstance(n, URIRef)}
+        local = _local_dependents(change)
+        for _ in range(DEPENDENCY_DEPTH):
+            if not frontier:
+                break
+            found = self._related("dependents", frontier, graphs)
+            for node in frontier:
+                found |= local.get(node, set())
+            frontier = {n for n in found if n not in focus}
+            focus |= frontier
+        return focus
+
+    def neighbourhood(
+        self, nodes: Iterable[Node], graphs: list[str] | None = None, exclude: Graph | None = None
+    ) -> Graph:
+        """The store's triples around ``nodes``, NEIGHBOURHOOD_ROUNDS steps deep."""
+        assert self.queries is not None
+        graph = Graph()
+        seen: set[URIRef] = set()
+        frontier = {n for n in nodes if isinstance(n, URIRef)}
+        for _ in range(NEIGHBOURHOOD_ROUNDS):
+            frontier -= seen
+            if not frontier:
+                break
+            seen |= frontier
+            batch = sorted(frontier)
+            frontier = set()
+            for start in range(0, len(batch), BATCH):
+                text = self.queries["neighbourhood"].bind(node=batch[start : start + BATCH])
+                for triple in self.store.construct(text, self._options(graphs)):
+                    s, p, o = (
+                        rdf_io.to_rdflib(t)
+                        for t in (triple.subject, triple.predicate, triple.object)
+                    )
+                    if exclude is not None and (s, p, o) in exclude:
+                        continue
+                    graph.add((s, p, o))  # type: ignore[arg-type]
+                    for node in (s, o):
+                        if isinstance(node, URIRef):
+                            frontier.add(node)
+        return graph
+
+    def validate_addition(self, additions: Graph) -> ValidationReport:
+        """Validate ``additions`` as new triples in the store."""
+        focus = self.focus_nodes(additions)
+        data = self.neighbourhood(focus | set(_iris(additions)))
+        for triple in additions:
+            data.add(triple)
+        return self.validator.validate(data, sorted(focus, key=str))
+
+    def validate_removal(self, removed: Graph, remaining_graphs: list[str]) -> ValidationReport:
+        """Validate the store without ``removed`` (read from ``remaining_graphs`` only)."""
+        focus = self.focus_nodes(removed, remaining_graphs, retraction=True)
+        data = self.neighbourhood(focus | set(_iris(removed)), remaining_graphs)
+        present = {n for n in focus if (n, None, None) in data}
+        return self.validator.validate(data, sorted(present, key=str))
+
+
+def _iris(graph: Graph) -> Iterable[URIRef]:
+    for s, p, o in graph:
+        for node in (s, p, o):
+            if isinstance(node, URIRef):
+                yield node
+
+
+def _local_dependents(change: Graph) -> dict[Node, set[URIRef]]:
+    """Dependency edges inside the change itself (for nodes the store does not hold yet)."""
+    from .namespaces import CP, GEO
+
+    edges = {
+        CP.signature,
+        CP.signatureOf,
+        CP.signatory,
+        CP.holder,
+        CP.commitmentOf,
+        CP.hasCommitment,
+        CP.partnership,
+        CP.hasAgreement,
+        GEO.hasGeometry,
+    }
+    out: dict[Node, set[URIRef]] = {}
+    for s, p, o in change:
+        if p in edges:
+            if isinstance(o, URIRef):
+                out.setdefault(s, set()).add(o)
+            if isinstance(s, URIRef):
+                out.setdefault(o, set()).add(s)
+    return out
