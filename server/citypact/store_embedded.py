@@ -174,8 +174,9 @@ class EmbeddedStore(Store):
         return next(iter(self._store.quads_for_pattern(None, None, None, node)), None) is not None
 
     def close(self) -> None:
-        try:
-            self._store.flush()
-        except OSError:
-            pass
+        if not self.read_only and self.path is not None:
+            try:
+                self._store.flush()
+            except (OSError, RuntimeError):
+                pass
         del self._store
