@@ -45,7 +45,9 @@ def test_first_start_loads_and_restart_does_not_parse_again(
 
 def test_interrupted_first_load_is_redone(tmp_path: Path) -> None:
     store = EmbeddedStore(tmp_path / "store")
-    store.load_file(sorted((Path(__file__).parents[1] / "data" / "ttl").glob("*.ttl"))[0], DATA_GRAPH)
+    store.load_file(
+        sorted((Path(__file__).parents[1] / "data" / "ttl").glob("*.ttl"))[0], DATA_GRAPH
+    )
     assert backends.ensure_bundled_data(store) is True  # no marker yet: load again
     assert backends.ensure_bundled_data(store) is False
     store.close()
@@ -57,8 +59,19 @@ def test_load_command_adds_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[
     data_dir = tmp_path / "store"
     assert main(["load", "--data-dir", str(data_dir), str(extra)]) == 0
     assert "loaded" in capsys.readouterr().out
-    assert main(["query", "--data-dir", str(data_dir), "--output", "json",
-                 "SELECT ?l WHERE { <https://w3id.org/citypact/id/city/extra-town> ?p ?l }"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                "--data-dir",
+                str(data_dir),
+                "--output",
+                "json",
+                "SELECT ?l WHERE { <https://w3id.org/citypact/id/city/extra-town> ?p ?l }",
+            ]
+        )
+        == 0
+    )
     body = json.loads(capsys.readouterr().out)
     assert {"type": "literal", "value": "Extra Town", "xml:lang": "en"} in [
         b["l"] for b in body["results"]["bindings"]
@@ -72,13 +85,17 @@ def test_load_refuses_a_broken_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     assert "broken.ttl" in capsys.readouterr().err
 
 
-def test_query_command_by_name_file_and_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_query_command_by_name_file_and_text(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     data_dir = str(tmp_path / "store")
     assert main(["query", "--data-dir", data_dir, "sectors"]) == 0
     table = capsys.readouterr().out
     assert "flood-management" in table and "rows)" in table
     rq = tmp_path / "q.rq"
-    rq.write_text("SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/citypact/ontology#Agreement> }")
+    rq.write_text(
+        "SELECT (COUNT(*) AS ?n) WHERE { ?s a <https://w3id.org/citypact/ontology#Agreement> }"
+    )
     assert main(["query", "--data-dir", data_dir, "--output", "csv", str(rq)]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines[0] == "n" and int(lines[1]) >= 10
@@ -113,8 +130,18 @@ def test_remote_load_and_query(oxigraph_server, tmp_path: Path, capsys) -> None:
     args = ["--endpoint", oxigraph_server.query_url]
     assert main(["load", *args, "--update-endpoint", oxigraph_server.update_url, str(extra)]) == 0
     capsys.readouterr()
-    assert main(["query", *args, "--output", "csv",
-                 "SELECT ?l WHERE { <https://w3id.org/citypact/id/city/extra-town> ?p ?l }"]) == 0
+    assert (
+        main(
+            [
+                "query",
+                *args,
+                "--output",
+                "csv",
+                "SELECT ?l WHERE { <https://w3id.org/citypact/id/city/extra-town> ?p ?l }",
+            ]
+        )
+        == 0
+    )
     assert "Extra Town" in capsys.readouterr().out
 
 
@@ -124,9 +151,17 @@ def _oxigraph(port: int, location: Path) -> subprocess.Popen[bytes]:
     binary = oxigraph_binary()
     assert binary
     return subprocess.Popen(
-        [binary, "serve", "--location", str(location), "--bind", f"127.0.0.1:{port}",
-         "--union-default-graph"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [
+            binary,
+            "serve",
+            "--location",
+            str(location),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--union-default-graph",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
 
 

@@ -14,9 +14,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from . import __version__
 from .backends import ensure_bundled_data, open_store
+from .incremental import IncrementalValidator
 from .queries import QueryRegistry
 from .settings import Settings
-from .incremental import IncrementalValidator
 from .store import StoreError
 from .submissions import SubmissionService
 from .validation import Validator

@@ -17,10 +17,10 @@ from rdflib import Graph
 
 from . import __version__, rdf_io, reports
 from .backends import ensure_bundled_data, open_store
+from .incremental import IncrementalValidator
 from .queries import QueryError, QueryRegistry
 from .settings import Settings
 from .store import DATA_GRAPH, QueryOptions, StoreError
-from .incremental import IncrementalValidator
 from .store_embedded import EmbeddedStore
 from .submissions import SubmissionRefused, SubmissionService, skolemize
 from .validation import Validator, bundled_data_graph
