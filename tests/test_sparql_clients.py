@@ -208,7 +208,8 @@ def test_sparqlwrapper_update_is_refused(endpoint: str) -> None:
     client.setMethod(POST)
     with pytest.raises(QueryBadFormed, match="read-only"):
         client.query()
-    assert wrapper(endpoint, f"ASK {{ <{EX}a> ?p ?o }}", JSON).queryAndConvert()["boolean"] is False  # type: ignore[index]
+    check = wrapper(endpoint, f"ASK {{ <{EX}a> ?p ?o }}", JSON).queryAndConvert()
+    assert check["boolean"] is False  # type: ignore[index]
 
 
 def test_sparqlwrapper_bad_query(endpoint: str) -> None:

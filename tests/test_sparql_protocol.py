@@ -263,7 +263,8 @@ TEST_QUADS = [
 
 
 def _client(tmp: Path, **settings: object) -> TestClient:
-    return TestClient(create_app(Settings(data_dir=tmp / "store", **settings)))  # type: ignore[arg-type]
+    app_settings = Settings(data_dir=tmp / "store", **settings)  # type: ignore[arg-type]
+    return TestClient(create_app(app_settings))
 
 
 @pytest.fixture(scope="module")
@@ -275,7 +276,8 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[TestClient]:
 
 def sparql(client: TestClient, query: str, **params: object) -> httpx.Response:
     headers = params.pop("headers", None)
-    return client.get("/sparql", params={"query": query, **params}, headers=headers)  # type: ignore[arg-type]
+    query_params = {"query": query, **params}
+    return client.get("/sparql", params=query_params, headers=headers)  # type: ignore[arg-type]
 
 
 def error_message(response: httpx.Response) -> str:
@@ -404,6 +406,18 @@ def test_csv_and_tsv_bodies(client: TestClient) -> None:
     assert csv.text.splitlines() == ["o", "one", "two"]
     tsv = sparql(client, SELECT_A, format="tsv")
     assert tsv.text.splitlines() == ["?o", '"one"', '"two"']
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml", "csv", "tsv"])
+def test_sparql_12_terms_serialize(client: TestClient, fmt: str) -> None:
+    """Triple terms and directional strings, which pyoxigraph accepts, serialize in every format."""
+    query = (
+        f'SELECT ?t ?d WHERE {{ BIND(<<( <{EX}s> <{EX}p> 1 )>> AS ?t) BIND("x"@ar--rtl AS ?d) }}'
+    )
+    response = sparql(client, query, format=fmt)
+    assert response.status_code == 200, response.text
+    assert f"{EX}s" in response.text
+    assert ("rtl" in response.text) is (fmt != "csv")  # CSV holds lexical forms only
 
 
 @pytest.mark.parametrize(
@@ -546,6 +560,18 @@ def test_load_is_refused(client: TestClient) -> None:
     assert "read-only" in error_message(response)
 
 
+MANY_PREFIXES = "".join(f"PREFIX p{i}: <{EX}ns{i}#> # prefix {i}\n" for i in range(60))
+
+
+def test_many_prefixes_are_screened_quickly(client: TestClient) -> None:
+    """rdflib's SPARQLStore sends about thirty PREFIX lines; screening must stay linear."""
+    assert values(sparql(client, MANY_PREFIXES + SELECT_A)) == ["one", "two"]
+    update = client.post("/sparql", data={"query": MANY_PREFIXES + UPDATE_INSERT})
+    assert update.status_code == 400 and "read-only" in error_message(update)
+    service = sparql(client, MANY_PREFIXES + "SELECT * { SERVICE <http://a.example/> {} }")
+    assert service.status_code == 400 and "SERVICE" in error_message(service)
+
+
 # Limits: timeout and result size --------------------------------------------------------------
 
 SLOW_GRAPH = EX + "graph/slow"
@@ -631,20 +657,11 @@ def test_protocol_dataset_overrides_from(client: TestClient) -> None:
     assert values(sparql(client, query, **{"default-graph-uri": GRAPH_B})) == ["three"]
 
 
-STORE_DATASET_BUG = (
-    "citypact.store_embedded passes use_default_graph_as_union=True whenever no "
-    "default-graph-uri is given; that overrides the query's FROM and a named-graph-uri-only "
-    "dataset. Remove this xfail once the store is fixed."
-)
-
-
-@pytest.mark.xfail(strict=True, reason=STORE_DATASET_BUG)
 def test_named_graph_uri_alone_leaves_the_default_graph_empty(client: TestClient) -> None:
     """https://www.w3.org/TR/sparql11-protocol/#dataset and sparql11-query §13.2."""
     assert values(sparql(client, ANY_O, **{"named-graph-uri": GRAPH_B})) == []
 
 
-@pytest.mark.xfail(strict=True, reason=STORE_DATASET_BUG)
 def test_query_from_applies_without_protocol_dataset(client: TestClient) -> None:
     """https://www.w3.org/TR/sparql11-query/#specifyingDataset"""
     query = f"SELECT ?o FROM <{GRAPH_A}> WHERE {{ ?s <{EX}p> ?o }}"  # noqa: S608

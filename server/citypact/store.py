@@ -129,10 +129,18 @@ _LEXICAL_NOISE = re.compile(
     r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*'
 )
 _UPDATE_START = re.compile(
-    r"^\s*(?:(?:PREFIX\s+[\w.-]*:\s*|BASE\s*)\s*)*"
+    r"^\s*(?:(?:PREFIX\s+[\w.-]*:|BASE)\s*)*"
     r"(INSERT|DELETE|LOAD|CLEAR|CREATE|DROP|COPY|MOVE|ADD|WITH)\b",
     re.IGNORECASE,
 )
+_FROM = re.compile(r"(?<![\w:?$])FROM\b", re.IGNORECASE)
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (FROM / FROM NAMED)."""
+    return bool(_FROM.search(_LEXICAL_NOISE.sub(" ", text)))
+
+
 _SERVICE = re.compile(r"(?<![\w:?$])SERVICE\b", re.IGNORECASE)
 _FORM = re.compile(r"(?<![\w:?$])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.IGNORECASE)
 

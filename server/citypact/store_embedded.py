@@ -27,6 +27,7 @@ from .store import (
     Store,
     StoreError,
     capped,
+    has_dataset_clause,
 )
 
 
@@ -69,14 +70,12 @@ class EmbeddedStore(Store):
         options = options or QueryOptions()
         deadline = Deadline(options.timeout)
         kwargs: dict[str, Any] = {}
-        if options.default_graphs:
+        if options.default_graphs or options.named_graphs:
+            # A protocol dataset (SPARQL 1.1 Protocol §2.1.4) replaces the query's own.
             kwargs["default_graph"] = [ox.NamedNode(g) for g in options.default_graphs]
-        else:
-            kwargs["use_default_graph_as_union"] = True
-        if options.named_graphs:
             kwargs["named_graphs"] = [ox.NamedNode(g) for g in options.named_graphs]
-        elif options.default_graphs:
-            kwargs["named_graphs"] = []
+        elif not has_dataset_clause(sparql):
+            kwargs["use_default_graph_as_union"] = True
         try:
             result = self._store.query(sparql, **kwargs)
             if isinstance(result, ox.QueryBoolean):

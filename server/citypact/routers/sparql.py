@@ -13,7 +13,7 @@ import re
 import traceback
 from collections.abc import Callable, Coroutine, Sequence
 from itertools import dropwhile
-from typing import Any
+from typing import Any, NoReturn
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
@@ -296,7 +296,7 @@ def choose_media_type(kind: str, formats: Sequence[str], accept: str | None) -> 
     return names[picked] if picked else None
 
 
-def not_acceptable(kinds: Sequence[str], formats: Sequence[str], accept: str | None) -> None:
+def not_acceptable(kinds: Sequence[str], formats: Sequence[str], accept: str | None) -> NoReturn:
     """Raise 406 listing what the endpoint offers for ``kinds``."""
     asked = f"format {', '.join(formats)!r}" if formats else f"Accept {accept or '*/*'!r}"
     offers = "; ".join(f"{kind} answers: {', '.join(OFFERS[kind])}" for kind in kinds)
@@ -387,7 +387,6 @@ async def run_query(request: Request, query: str, params: Params) -> Response:
     media_type = choose_media_type(kind, formats, accept)
     if media_type is None:
         not_acceptable((kind,), formats, accept)
-    assert media_type is not None
     body = await run_in_threadpool(_serialize, result, media_type)
     return Response(body, media_type=media_type)
 
@@ -419,7 +418,6 @@ async def describe(request: Request, params: Params) -> Response:
     if media_type == HTML:
         page = query_page(request.url.path, sample_query(request), _settings(request).query_timeout)
         return HTMLResponse(page)
-    assert media_type is not None
     store = _store(request)
     graphs = [
         g for g in (ONTOLOGY_GRAPH, DATA_GRAPH) if await in_thread(store.has_graph, g, timeout=5)
