@@ -30,3 +30,23 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var dist build .pytest_cache .ruff_cache .mypy_cache
+
+# `make bench`: one benchmark run on this machine (about 25 minutes); writes bench/results.md.
+# Not part of `make test` (tests/test_bench_tiny.py runs its tiny mode). BENCH_ARGS passes
+# flags to bench/run.py, e.g. `make bench BENCH_ARGS="--triples 200000 --reps 3"`.
+BENCH_ARGS ?=
+.PHONY: bench
+bench: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[bench]'
+	$(BIN)/python bench/run.py $(BENCH_ARGS)
+
+# `make reliability`: load and fault checks of issue 9 (about 15 minutes, loopback only); writes
+# bench/reliability.md and exits 1 when a check fails. Not part of `make test`
+# (tests/test_reliability_short.py runs its --quick mode). Needs wrk (scripts/install-test-servers.sh)
+# and root for the read-only bind mount. RELIABILITY_ARGS passes flags to bench/reliability.py,
+# e.g. `make reliability RELIABILITY_ARGS="--duration 30 --crash-rounds 5"`.
+RELIABILITY_ARGS ?=
+.PHONY: reliability
+reliability: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/python bench/reliability.py $(RELIABILITY_ARGS)

@@ -16,6 +16,10 @@ from citypact.validation import Validator, bundled_data_graph
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"
 IN_CI = os.environ.get("CI", "").lower() == "true"
+# The per-client rate limit is off in tests (TestClient is one client making thousands of
+# requests); tests/test_security.py turns it on where it is the subject. Subprocess servers
+# started by tests inherit this.
+os.environ.setdefault("CITYPACT_RATE_LIMIT", "0")
 
 
 def require(available: bool, what: str) -> None:

@@ -172,6 +172,13 @@ def test_officials_on_signing_day(api: TestClient) -> None:
     assert "pramono-anung" not in {o["person"]["slug"] for o in before["data"]}
 
 
+def test_officials_anywhere_include_posts_outside_local_government(api: TestClient) -> None:
+    body = api.get("/api/officials", params={"date": "2020-01-01"}).json()
+    holders = {(o["person"]["slug"], o["post"]["slug"]) for o in body["data"]}
+    assert ("pramono-anung", "cabinet-secretary-of-indonesia") in holders
+    assert len(holders) == body["count"]  # no duplicates
+
+
 def test_officials_bad_date_is_422(api: TestClient) -> None:
     assert api.get("/api/officials", params={"date": "11/8/2025"}).status_code == 422
 

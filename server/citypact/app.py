@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from pathlib import Path
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -16,12 +17,17 @@ from . import __version__
 from .backends import ensure_bundled_data, open_store
 from .incremental import IncrementalValidator
 from .queries import QueryRegistry
+from .querying import QueryGate
+from .rate_limit import RateLimitMiddleware
+from .request_ids import REQUEST_ID_HEADER, RequestIdMiddleware, request_id_of
+from .security_headers import SecurityHeadersMiddleware
 from .settings import Settings
 from .store import StoreError
 from .submissions import SubmissionService
 from .validation import Validator
 
 log = logging.getLogger("citypact")
+STATIC_DIR = Path(__file__).parent / "static"
 
 
 def error_body(status: int, message: str) -> dict[str, object]:
@@ -66,13 +72,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.state.queries = registry
+    app.state.query_gate = QueryGate(settings.max_concurrent_queries)
+    # Middleware, innermost first (each add_middleware wraps the ones before): the rate limit
+    # inside CORS (so a browser can read its 429), security headers and request ids outermost.
+    if settings.rate_limit:
+        app.add_middleware(
+            RateLimitMiddleware, per_minute=settings.rate_limit, burst=settings.rate_limit_burst
+        )
+    # CORS is open for reads only: writes (POST /api/submissions, DELETE) carry a bearer
+    # token, which needs an Authorization header that this policy does not allow.
     app.add_middleware(
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
         allow_headers=["Accept", "Content-Type"],
-        expose_headers=["Content-Location", "ETag", "Last-Modified"],
+        expose_headers=["Content-Location", "ETag", "Last-Modified", REQUEST_ID_HEADER],
     )
+    app.add_middleware(SecurityHeadersMiddleware)
+    app.add_middleware(RequestIdMiddleware)
 
     @app.exception_handler(StoreError)
     async def store_error(_request: Request, err: StoreError) -> JSONResponse:
@@ -95,9 +112,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         return JSONResponse(error_body(422, problems or "invalid request"), 422)
 
     @app.exception_handler(Exception)
-    async def unexpected(_request: Request, err: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return JSONResponse(error_body(500, "internal error"), 500)
+    async def unexpected(request: Request, err: Exception) -> JSONResponse:
+        # Runs outside the request-id middleware: read the id from the request's scope.
+        request_id = request_id_of(request.scope)
+        log.error("unexpected error", exc_info=err, extra={"request_id": request_id})
+        message = f"internal error (request id {request_id})"
+        return JSONResponse(error_body(500, message), 500, headers={REQUEST_ID_HEADER: request_id})
 
     from .routers import api, home, sparql, submissions
 
@@ -105,4 +125,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(sparql.router)
     app.include_router(api.router)
     app.include_router(submissions.router)
+    # Pages for people (home, search, map, questions, timelines) and their static assets
+    # (site.css, the vendored YASGUI and world atlas): before the linked-data catch-alls.
+    from fastapi.staticfiles import StaticFiles
+
+    from .routers import pages
+
+    app.include_router(pages.router)
+    app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
+    # Linked data (entity IRIs, /ontology, /dataset, /dumps): last, so /api and /sparql win.
+    from .routers import linked_data
+
+    app.include_router(linked_data.router)
     return app

@@ -12,6 +12,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Graph
 
@@ -22,8 +23,12 @@ from .queries import QueryError, QueryRegistry
 from .settings import Settings
 from .store import DATA_GRAPH, QueryOptions, StoreError
 from .store_embedded import EmbeddedStore
+from .submission_client import post_submission, submission_url
 from .submissions import SubmissionRefused, SubmissionService, skolemize
 from .validation import Validator, bundled_data_graph
+
+if TYPE_CHECKING:
+    from .importing.records import PartnershipInput, Problem
 
 EXIT_OK, EXIT_INVALID, EXIT_INPUT = 0, 1, 2
 
@@ -68,9 +73,6 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 def cmd_submit(args: argparse.Namespace) -> int:
     """Send a file (or standard input) to a server's /api/submissions."""
-    import urllib.error
-    import urllib.parse
-    import urllib.request
 
     try:
         fmt = (
@@ -86,57 +88,18 @@ def cmd_submit(args: argparse.Namespace) -> int:
     except (ValueError, OSError) as err:
         _err(str(err))
         return EXIT_INPUT
-    params = {
-        k: v
-        for k, v in (
-            ("submitter", args.submitter),
-            ("note", args.note),
-            ("source", args.source),
-            ("strict", "true" if args.strict else None),
-            ("lang", args.lang),
-        )
-        if v
-    }
-    url = args.server.rstrip("/") + "/api/submissions?" + urllib.parse.urlencode(params)
-    if not url.startswith(("http://", "https://")):
-        _err("--server must be an http(s) URL")
-        return EXIT_INPUT
-    token = args.token or os.environ.get("CITYPACT_TOKEN", "")
-    request = urllib.request.Request(  # noqa: S310 - the scheme is checked above
-        url,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": fmt.media_type,
-            "Authorization": f"Bearer {token}",
-            "Accept": "application/json",
+    url = submission_url(
+        args.server,
+        {
+            "submitter": args.submitter,
+            "note": args.note,
+            "source": args.source,
+            "strict": "true" if args.strict else None,
+            "lang": args.lang,
         },
     )
-    try:
-        with urllib.request.urlopen(request, timeout=args.timeout) as response:  # noqa: S310
-            status, payload = response.status, response.read()
-    except urllib.error.HTTPError as err:
-        status, payload = err.code, err.read()
-    except (urllib.error.URLError, OSError) as err:
-        _err(f"cannot reach {args.server}: {getattr(err, 'reason', err)}")
-        return EXIT_INPUT
-    try:
-        answer = json.loads(payload)
-    except ValueError:
-        answer = {"error": {"message": payload.decode(errors="replace")[:500]}}
-    if status == 201:
-        print(
-            f"accepted: {answer.get('iri')} ({answer.get('triples')} triples, "
-            f"{answer.get('warnings', 0)} warning(s))"
-        )
-        return EXIT_OK
-    if status == 422 and "results" in answer:
-        for result in answer["results"]:
-            print(f"{result['severity']}: {result['focus_node']}: {result['message']}")
-        print(f"rejected: {answer.get('violations')} violation(s); nothing was stored")
-        return EXIT_INVALID
-    _err(f"the server answered {status}: {answer.get('error', {}).get('message', answer)}")
-    return EXIT_INPUT
+    token = args.token or os.environ.get("CITYPACT_TOKEN", "")
+    return post_submission(url, body, fmt.media_type, token, args.timeout)
 
 
 def _settings(args: argparse.Namespace) -> Settings:
@@ -155,6 +118,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     import uvicorn
 
     from .app import create_app
+    from .request_ids import log_config
 
     settings = _settings(args)
     host = args.host or settings.host
@@ -165,7 +129,14 @@ def cmd_serve(args: argparse.Namespace) -> int:
         _err(str(err))
         return EXIT_INPUT
     print(f"CityPact serving on http://{host}:{port}/ ({settings.backend} store)", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level=settings.log_level)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level=settings.log_level,
+        log_config=log_config(settings.log_level),
+        access_log=False,  # the request-id middleware logs each request, with its id
+    )
     return EXIT_OK
 
 
@@ -240,6 +211,185 @@ def cmd_query(args: argparse.Namespace) -> int:
         return EXIT_INVALID if err.status < 500 else EXIT_INPUT
     finally:
         store.close()
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    """Write a synthetic dataset (streamed Turtle) for benchmarks and tests."""
+    from .generator import GeneratorConfig, generate
+
+    try:
+        config = GeneratorConfig(
+            cities=args.cities, agreements=args.agreements, seed=args.seed, namespace=args.namespace
+        )
+        stats = generate(config, args.output)
+    except (ValueError, OSError) as err:
+        _err(str(err))
+        return EXIT_INPUT
+    print(f"{args.output}: {stats.triples} triples (synthetic, seed {args.seed})")
+    return EXIT_OK
+
+
+# --- export-site: begin ---
+def cmd_export_site(args: argparse.Namespace) -> int:
+    """Write the static linked-data site (pages, RDF, dumps, web-server rules) into a directory."""
+    from .linked_data import IriSpace
+    from .static_export import ExportError, export_site
+
+    settings = _settings(args)
+    if args.base_iri:
+        settings = settings.model_copy(update={"base_iri": args.base_iri})
+    if settings.backend == "remote":
+        _err("export-site reads the embedded store (--data-dir), not a remote endpoint")
+        return EXIT_INPUT
+    try:
+        existing = settings.data_dir.is_dir()
+        store = open_store(settings, read_only=existing)
+        if not existing:
+            ensure_bundled_data(store)
+    except StoreError as err:
+        _err(str(err))
+        return EXIT_INPUT
+    try:
+        say = None if args.quiet else (lambda message: print(message, flush=True))
+        summary = export_site(
+            store, args.directory, IriSpace(settings.base_iri), args.site_url, progress=say
+        )
+    except (ExportError, OSError, StoreError) as err:
+        _err(str(err))
+        return EXIT_INPUT
+    finally:
+        store.close()
+    print(f"exported {summary.entities} entities ({summary.files} files) to {args.directory}")
+    return EXIT_OK
+
+
+# --- export-site: end ---
+
+
+# --- import and give back (Wikidata, CSV): begin ---
+def _run_import(
+    args: argparse.Namespace,
+    what: str,
+    source: str,
+    read: tuple[Sequence[PartnershipInput], Sequence[Problem], Sequence[str]],
+) -> int:
+    """Reconcile, map, validate and store the records of a reader as one submission."""
+    from .importing.commit import Target, run_import
+    from .submissions import SubmissionMeta
+
+    records, problems, notes = read
+    target = Target(
+        _settings(args), args.server, args.token, timeout=args.timeout, strict=args.strict
+    )
+    note = args.note or f"Imported from {what}: {source}"
+    meta = SubmissionMeta(args.submitter, note, source)
+    return run_import(records, problems, notes, target, meta, args.skip_bad)
+
+
+def cmd_import_wikidata(args: argparse.Namespace) -> int:
+    """Import Wikidata twinning results (a saved JSON file, or --endpoint) as one submission."""
+    from .importing import wikidata
+
+    try:
+        if args.wikidata_endpoint:
+            query = wikidata.query_text(args.item or ())
+            data = wikidata.fetch_results(args.wikidata_endpoint, query, args.timeout)
+            source = args.wikidata_endpoint
+            if args.file:
+                text = json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+                args.file.write_text(text, encoding="utf-8")
+            bindings = wikidata.bindings_of(data, source)
+        elif args.file:
+            source, bindings = str(args.file), wikidata.read_results(args.file)
+        else:
+            _err("give a results file (FILE.json) or --endpoint URL")
+            return EXIT_INPUT
+    except (wikidata.WikidataInputError, OSError) as err:
+        _err(str(err))
+        return EXIT_INPUT
+    read = wikidata.read_statements(bindings, source)
+    records, notes = wikidata.partnerships(read.statements)
+    print(f"{source}: {read.rows} result row(s), {len(read.statements)} P190 statement(s)")
+    results = (records, read.problems, read.notes + notes)
+    return _run_import(args, "Wikidata twinning results", source, results)
+
+
+def cmd_import_csv(args: argparse.Namespace) -> int:
+    """Import a sister-city table (CSV with the documented columns) as one submission."""
+    from .importing import csv_table
+
+    try:
+        table = csv_table.read_table(args.file)
+    except csv_table.CsvInputError as err:
+        _err(str(err))
+        return EXIT_INPUT
+    print(f"{args.file}: {table.rows} row(s)")
+    results = (table.records, table.problems, table.notes)
+    return _run_import(args, "a sister-city table", str(args.file), results)
+
+
+def _wikidata_results(path: Path):  # type: ignore[no-untyped-def]
+    from .importing import wikidata
+
+    read = wikidata.read_statements(wikidata.read_results(path), str(path))
+    for problem in read.problems:
+        _err(f"{problem} (row left out)")
+    return read
+
+
+def cmd_export_wikidata(args: argparse.Namespace) -> int:
+    """Write QuickStatements for our partnerships (and start dates) that Wikidata lacks."""
+    from .importing.commit import open_for_reading
+    from .importing.wikidata import WikidataInputError
+    from .wikidata_export import WikidataState, our_partnerships, quickstatements
+
+    try:
+        state = WikidataState.of(_wikidata_results(args.compare)) if args.compare else None
+        store = open_for_reading(_settings(args))
+    except (WikidataInputError, StoreError) as err:
+        _err(str(err))
+        return EXIT_INPUT
+    try:
+        export = quickstatements(our_partnerships(store), state)
+    except StoreError as err:
+        _err(str(err))
+        return EXIT_INPUT
+    finally:
+        store.close()
+    text = "".join(line + "\n" for line in export.lines)
+    if args.output:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"{args.output}: " + export.summary())
+    else:
+        sys.stdout.write(text)
+        print(export.summary(), file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_diff_wikidata(args: argparse.Namespace) -> int:
+    """Compare Wikidata twinning results with our partnerships: one-sided pairs, other dates."""
+    from .importing.commit import open_for_reading
+    from .importing.wikidata import WikidataInputError
+    from .wikidata_export import diff, render_diff
+
+    try:
+        read = _wikidata_results(args.file)
+        store = open_for_reading(_settings(args))
+    except (WikidataInputError, StoreError) as err:
+        _err(str(err))
+        return EXIT_INPUT
+    try:
+        rows = diff(store, read)
+    except StoreError as err:
+        _err(str(err))
+        return EXIT_INPUT
+    finally:
+        store.close()
+    sys.stdout.write(render_diff(rows, args.format))
+    return EXIT_OK
+
+
+# --- import and give back (Wikidata, CSV): end ---
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -323,6 +473,111 @@ def build_parser() -> argparse.ArgumentParser:
     qry.add_argument("--timeout", type=float, help="seconds (default CITYPACT_QUERY_TIMEOUT)")
     store_options(qry)
     qry.set_defaults(func=cmd_query)
+
+    # --- export-site: begin ---
+    exp = sub.add_parser(
+        "export-site",
+        help="write the linked-data site as static files, with nginx and Apache rules",
+        description="Write every entity's page and RDF (Turtle, JSON-LD, N-Triples, RDF/XML), "
+        "the ontology documentation, the dataset description, the dumps, a sitemap and "
+        "web-server configuration doing content negotiation (nginx/, .htaccess) into DIR: a new "
+        "or empty directory, or an earlier export (which is replaced).",
+    )
+    exp.add_argument("directory", type=Path, help="output directory")
+    exp.add_argument("--base-iri", help="base IRI of the entities (CITYPACT_BASE_IRI)")
+    exp.add_argument(
+        "--site-url", help="URL the site is served at, for the sitemap (default: the base IRI)"
+    )
+    exp.add_argument("--quiet", "-q", action="store_true", help="no progress output")
+    exp.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
+    exp.set_defaults(func=cmd_export_site)
+    # --- export-site: end ---
+
+    gen = sub.add_parser(
+        "generate",
+        help="write a synthetic dataset that conforms to the shapes (for benchmarks)",
+        description="Stream a synthetic CityPact graph to a Turtle file: the same seed gives "
+        "the same file. About 235 triples per city with four agreements.",
+    )
+    gen.add_argument("output", type=Path, help="Turtle file to write")
+    gen.add_argument("--cities", type=int, default=1000, help="number of cities (default 1000)")
+    gen.add_argument("--agreements", type=int, default=4000, help="agreements (default 4000)")
+    gen.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    gen.add_argument(
+        "--namespace",
+        default="https://w3id.org/citypact/synthetic/id/",
+        help="namespace of the entity IRIs (default: the synthetic one)",
+    )
+    gen.set_defaults(func=cmd_generate)
+
+    # --- import and give back (Wikidata, CSV): begin ---
+    def import_options(p: argparse.ArgumentParser) -> None:
+        p.add_argument("--skip-bad", action="store_true", help="import the good records anyway")
+        p.add_argument("--server", help="submit to this server instead of the local store")
+        p.add_argument("--token", help="bearer token for --server (default: $CITYPACT_TOKEN)")
+        p.add_argument("--submitter", help="who submits")
+        p.add_argument("--note", help="a note stored with the submission")
+        p.add_argument("--strict", action="store_true", help="warnings are rejected too")
+        p.add_argument("--timeout", type=float, default=300, help="seconds to wait for a server")
+        p.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
+
+    imp = sub.add_parser(
+        "import",
+        help="import partnerships from Wikidata results or a CSV table, as one submission",
+        description="Reconcile the records with the graph (by Wikidata item, then by name and "
+        "country), print what is new, reused or already present, validate, and store all as one "
+        "submission (local store, or --server). Exit 0: stored or nothing new; 1: records that "
+        "cannot be mapped or violations (nothing stored); 2: unreadable input or unreachable.",
+    )
+    imp_sub = imp.add_subparsers(dest="source", required=True)
+    iwd = imp_sub.add_parser(
+        "wikidata",
+        help="SPARQL JSON results of queries/external/wikidata_twinning.rq (see README)",
+    )
+    iwd.add_argument(
+        "file", nargs="?", type=Path, help="results file (with --endpoint: where to save them)"
+    )
+    iwd.add_argument(
+        "--endpoint", dest="wikidata_endpoint", help="run the query on this SPARQL endpoint"
+    )
+    iwd.add_argument(
+        "--item", action="append", metavar="QID", help="with --endpoint: an item (repeatable)"
+    )
+    import_options(iwd)
+    iwd.set_defaults(func=cmd_import_wikidata)
+    icsv = imp_sub.add_parser(
+        "csv",
+        help="a sister-city table: city, country, partner, partner_country, agreement_type, "
+        "date or year, sectors, source_url[, city_wikidata, partner_wikidata] (see README)",
+    )
+    icsv.add_argument("file", type=Path, help="CSV file (UTF-8, comma-separated, header row)")
+    import_options(icsv)
+    icsv.set_defaults(func=cmd_import_csv)
+
+    out = sub.add_parser("export", help="give partnerships back to Wikidata (QuickStatements)")
+    out_sub = out.add_subparsers(dest="target", required=True)
+    qs = out_sub.add_parser(
+        "wikidata",
+        help="QuickStatements (P190 with P580 and S854, both directions) for what Wikidata lacks",
+        description="Only partnerships whose two places have a Wikidata item (cp:wikidataItem) "
+        "and a source with a URL are exported; the others are counted.",
+    )
+    qs.add_argument("--compare", type=Path, metavar="FILE.json", help="Wikidata results to skip")
+    qs.add_argument("--output", "-o", type=Path, help="write the statements to a file")
+    qs.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
+    qs.set_defaults(func=cmd_export_wikidata)
+
+    dif = sub.add_parser("diff", help="compare our partnerships with Wikidata's")
+    dif_sub = dif.add_subparsers(dest="target", required=True)
+    dwd = dif_sub.add_parser(
+        "wikidata",
+        help="partnerships on one side only, and start dates that disagree, as a table",
+    )
+    dwd.add_argument("file", type=Path, help="results of queries/external/wikidata_twinning.rq")
+    dwd.add_argument("--format", choices=("markdown", "csv"), default="markdown")
+    dwd.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
+    dwd.set_defaults(func=cmd_diff_wikidata)
+    # --- import and give back (Wikidata, CSV): end ---
     return parser
 
 

@@ -17,6 +17,12 @@ change plus the neighbourhood of the focus nodes fetched from the store in a few
 paths and the SPARQL constraints. Retractions are not monotonic: there the nodes that referred to
 anything removed are validated as well (``queries/validation/referrers.rq``).
 
+The assembled data is validated in full and only the results about focus nodes are kept
+(:func:`restrict`). pySHACL's own focus-node mode is not used: it also filters the value nodes
+that nested shapes (``sh:qualifiedValueShape``, ``sh:node``) are evaluated on, dropping every
+literal and every IRI outside the focus list, so those shapes wrongly conform. A new city labelled
+only ``@ms`` passed LabelShape's qualified minimum that way.
+
 ``tests/test_incremental.py`` checks that the verdict and results equal those of validating the
 whole graph.
 """
@@ -26,7 +32,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from rdflib import Graph, URIRef
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import rdf_io
@@ -131,14 +138,49 @@ class IncrementalValidator:
         data = self.neighbourhood(focus | set(_iris(additions)))
         for triple in additions:
             data.add(triple)
-        return self.validator.validate(data, sorted(focus, key=str))
+        return restrict(self.validator.validate(data), focus)
 
     def validate_removal(self, removed: Graph, remaining_graphs: list[str]) -> ValidationReport:
         """Validate the store without ``removed`` (read from ``remaining_graphs`` only)."""
         focus = self.focus_nodes(removed, remaining_graphs, retraction=True)
         data = self.neighbourhood(focus | set(_iris(removed)), remaining_graphs)
         present = {n for n in focus if (n, None, None) in data}
-        return self.validator.validate(data, sorted(present, key=str))
+        return restrict(self.validator.validate(data), present)
+
+
+def restrict(report: ValidationReport, focus: set[Node]) -> ValidationReport:
+    """The part of a report about the ``focus`` nodes: their results, and a report graph that
+    holds only those (``sh:conforms`` recomputed: true unless a result is a violation)."""
+    results = [r for r in report.results if r.focus_node in focus]
+    source = report.graph
+    graph = Graph()
+    for prefix, namespace in source.namespaces():
+        graph.bind(prefix, namespace, override=True)
+    conforms = not any(r.severity == "Violation" for r in results)
+    for node in source.subjects(RDF.type, SH.ValidationReport):
+        for p, o in source.predicate_objects(node):
+            if p not in (SH.result, SH.conforms):
+                graph.add((node, p, o))
+        graph.add((node, SH.conforms, Literal(conforms)))
+        for result in source.objects(node, SH.result):
+            if source.value(result, SH.focusNode) in focus:
+                graph.add((node, SH.result, result))
+                _copy_description(source, result, graph)
+    return ValidationReport(results, graph)
+
+
+def _copy_description(source: Graph, node: Node, target: Graph) -> None:
+    """Copy the triples about ``node`` and, recursively, about the blank nodes it points at."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in source.predicate_objects(current):
+            target.add((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)
 
 
 def _iris(graph: Graph) -> Iterable[URIRef]:

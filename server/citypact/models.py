@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date as Date
+from typing import Any
 
 from pydantic import BaseModel, Field
 
@@ -148,3 +150,62 @@ class SectorsPublic(BaseModel):
 
     data: list[SectorPublic]
     count: int
+
+
+class ErrorDetail(BaseModel):
+    """What went wrong: the HTTP status again, and a message for people."""
+
+    status: int
+    message: str
+
+
+class ErrorResponse(BaseModel):
+    """The body of every error answer (4xx and 5xx)."""
+
+    error: ErrorDetail
+
+
+ERROR_DESCRIPTIONS = {
+    304: "Not modified (conditional GET)",
+    400: "Bad request: the input does not parse or is not allowed",
+    401: "A bearer token is required",
+    403: "The token may not write, or writes are off",
+    404: "Not found",
+    406: "No acceptable representation",
+    413: "The body is too large",
+    415: "Unsupported media type",
+    422: "Invalid parameters, or data that may not be stored",
+    429: "Too many requests (see Retry-After)",
+    501: "Not available on this backend",
+    503: "The store is busy, unreachable or timed out (see Retry-After)",
+    507: "The disk holding the store is full",
+}
+
+
+def error_responses(
+    *codes: int, descriptions: dict[int, str] | None = None
+) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI ``responses`` for error statuses, each with the JSON error body (304: no body).
+
+    Declaring 422 this way also replaces FastAPI's default validation-error schema, which the
+    app's handler does not use.
+    """
+    out: dict[int | str, dict[str, Any]] = {}
+    for code in codes:
+        description = (descriptions or {}).get(code) or ERROR_DESCRIPTIONS.get(code, "Error")
+        out[code] = (
+            {"description": description}
+            if code == 304
+            else {
+                "description": description,
+                "model": ErrorResponse,
+            }
+        )
+    return out
+
+
+def content_responses(
+    media_types: Iterable[str], description: str = "Successful answer"
+) -> dict[int | str, dict[str, Any]]:
+    """An OpenAPI 200 response offering several media types (bodies not described further)."""
+    return {200: {"description": description, "content": {t: {} for t in media_types}}}

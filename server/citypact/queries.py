@@ -61,7 +61,9 @@ class NamedQuery:
     def bind(self, **values: Node | Sequence[Node] | None) -> str:
         """The query text with parameters bound as RDF terms.
 
-        A value may be one term or a sequence of terms (the query then runs for each).
+        A value may be one term or a sequence of terms (the query then runs for each). Every
+        placeholder of a parameter is bound, so a query may repeat one inside subqueries,
+        where Oxigraph would not push an outer binding.
         Raises QueryError for an unknown parameter, a missing required one, or a value that
         is not an rdflib IRI or literal.
         """
@@ -79,7 +81,7 @@ class NamedQuery:
             terms = list(value) if isinstance(value, list | tuple) else [value]
             rendered = " ".join(_render(self.name, param.name, t) for t in terms)
             replacement = f"VALUES ?{param.name} {{ {rendered} }}"
-            text = _placeholder(param.name).sub(replacement.replace("\\", "\\\\"), text, count=1)
+            text = _placeholder(param.name).sub(replacement.replace("\\", "\\\\"), text)
         return text
 
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import asyncio
+import threading
 from collections.abc import Callable
 from typing import TypeVar
 
 from starlette.concurrency import run_in_threadpool
 
-from .store import QueryTimeout
+from .store import QueryTimeout, StoreError
 
 T = TypeVar("T")
 
@@ -23,3 +24,71 @@ async def in_thread(func: Callable[..., T], *args: object, timeout: float) -> T:
         return await asyncio.wait_for(run_in_threadpool(func, *args), timeout=timeout + 1.0)
     except TimeoutError:
         raise QueryTimeout(f"query timed out after {timeout:g} s") from None
+
+
+class ServerBusy(StoreError):
+    """Every query slot is taken (by running or abandoned queries)."""
+
+    status = 503
+
+
+class QueryGate:
+    """At most ``size`` client queries evaluate at once.
+
+    A query that outlives its deadline is answered 503 at once, but its worker thread runs on
+    until Oxigraph yields the next result (the store checks the deadline between results;
+    one long join or aggregate step cannot be interrupted). It keeps its slot until it ends, so
+    abandoned queries cannot pile up and starve the machine: when all slots are taken, new
+    queries wait up to ``wait`` seconds, then get 503 with ``Retry-After``.
+    """
+
+    def __init__(self, size: int, wait: float = 2.0) -> None:
+        self.size = size
+        self.wait = wait
+        self._slots = threading.BoundedSemaphore(size)
+        self._lock = threading.Lock()
+        self._running = 0
+
+    @property
+    def running(self) -> int:
+        """Queries holding a slot now (including abandoned ones still evaluating)."""
+        return self._running
+
+    async def run(self, func: Callable[..., T], *args: object, timeout: float) -> T:
+        """``in_thread(func, *args)`` once a slot is free; ServerBusy if none frees in time."""
+        loop = asyncio.get_running_loop()
+        give_up = loop.time() + min(self.wait, timeout)
+        while not self._slots.acquire(blocking=False):
+            if loop.time() >= give_up:
+                raise ServerBusy(
+                    f"the server is busy: {self.size} queries are running; retry in a few seconds"
+                )
+            await asyncio.sleep(0.05)
+        with self._lock:
+            self._running += 1
+        state = {"started": False, "dropped": False}
+
+        def release() -> None:
+            with self._lock:
+                self._running -= 1
+            self._slots.release()
+
+        def guarded() -> T:
+            with self._lock:
+                if state["dropped"]:
+                    raise ServerBusy("query abandoned before it started")
+                state["started"] = True
+            try:
+                return func(*args)
+            finally:
+                release()
+
+        try:
+            return await in_thread(guarded, timeout=timeout)
+        except BaseException:
+            with self._lock:
+                never_ran = not state["started"]
+                state["dropped"] = True
+            if never_ran:
+                release()
+            raise

@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from itertools import accumulate
 from pathlib import Path
+from xml.parsers import expat
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -134,16 +136,85 @@ def check_xml_entities(data: bytes, source: str = "<input>") -> None:
         raise RdfInputError(source, "XML entity references would expand too far")
 
 
+MAX_NESTING = 256
+"""The deepest JSON or XML nesting accepted. Oxigraph's JSON-LD parser recurses (a few
+thousand levels overflow its stack and kill the process) and its RDF/XML parser takes time
+quadratic in the depth; real documents stay far below this."""
+
+_JSON_STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
+# Keep only brackets, as signed bytes: an opening one +1, a closing one -1.
+_JSON_BRACKETS = bytes.maketrans(b"{[}]", b"\x01\x01\xff\xff")
+_NOT_BRACKETS = bytes(b for b in range(256) if b not in b"{[}]")
+
+
+def check_json_nesting(data: bytes, source: str = "<input>") -> None:
+    """Refuse JSON nested deeper than MAX_NESTING (objects and arrays; strings are skipped)."""
+    if data.count(b"{") + data.count(b"[") <= MAX_NESTING:
+        return
+    brackets = _JSON_STRING.sub(b"", data).translate(_JSON_BRACKETS, _NOT_BRACKETS)
+    depth = max(accumulate(memoryview(brackets).cast("b")), default=0)
+    if depth > MAX_NESTING:
+        raise RdfInputError(
+            source, f"the JSON is nested more than {MAX_NESTING} levels deep; not accepted"
+        )
+
+
+class _TooDeep(Exception):
+    pass
+
+
+def check_xml_nesting(data: bytes, source: str = "<input>") -> None:
+    """Refuse XML that is not well-formed or nested deeper than MAX_NESTING elements.
+
+    Expat reads the document without fetching anything (no external entity handler is set)
+    and, being a streaming parser, in linear time; entities were screened before.
+    """
+    if data.count(b"<") <= MAX_NESTING:
+        return
+    parser = expat.ParserCreate()
+    depth = 0
+
+    def start(_name: str, _attrs: object) -> None:
+        nonlocal depth
+        depth += 1
+        if depth > MAX_NESTING:
+            raise _TooDeep
+
+    def end(_name: str) -> None:
+        nonlocal depth
+        depth -= 1
+
+    parser.StartElementHandler = start
+    parser.EndElementHandler = end
+    try:
+        parser.Parse(data, True)
+    except _TooDeep:
+        raise RdfInputError(
+            source,
+            f"the XML is nested more than {MAX_NESTING} elements deep; not accepted",
+            parser.CurrentLineNumber,
+            parser.CurrentColumnNumber + 1,
+        ) from None
+    except expat.ExpatError as err:
+        message = expat.ErrorString(err.code) or "not well-formed XML"
+        raise RdfInputError(source, message, err.lineno, err.offset + 1) from None
+
+
 def parse_quads(
     data: bytes | str, fmt: RdfFormat, source: str = "<input>", base_iri: str | None = None
 ) -> list[ox.Quad]:
     """Parse a serialization into Oxigraph quads, raising RdfInputError with line and column.
 
-    RDF/XML is screened first (check_xml_entities); JSON-LD remote contexts are never fetched
-    (Oxigraph's parser has no document loader and refuses them).
+    RDF/XML is screened first (check_xml_entities, check_xml_nesting) and JSON-LD for its depth
+    (check_json_nesting); JSON-LD remote contexts are never fetched (Oxigraph's parser has no
+    document loader and refuses them).
     """
+    raw = data.encode() if isinstance(data, str) else data
     if fmt.name == "rdfxml":
-        check_xml_entities(data.encode() if isinstance(data, str) else data, source)
+        check_xml_entities(raw, source)
+        check_xml_nesting(raw, source)
+    elif fmt.name == "jsonld":
+        check_json_nesting(raw, source)
     try:
         return list(ox.parse(data, format=fmt.oxigraph, base_iri=base_iri))
     except SyntaxError as err:

@@ -7,7 +7,8 @@ https://www.w3.org/ns/formats/ .
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import json
+from collections.abc import Iterable, Sequence
 from html import escape
 
 import pyoxigraph as ox
@@ -104,29 +105,13 @@ def describe_service(endpoint: str, named_graphs: Iterable[str] = ()) -> list[ox
     return triples + _default_dataset(service, named_graphs)
 
 
-# The query page: small and self-contained (no scripts, styles or fonts from elsewhere).
-_PAGE = """<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<title>CityPact SPARQL endpoint</title>
-<style>
-body {{ font-family: system-ui, sans-serif; max-width: 60rem; margin: 1rem auto; padding: 0 1rem; }}
-label {{ display: block; font-weight: bold; margin: 1rem 0 .25rem; }}
-textarea {{ width: 100%; box-sizing: border-box; font-family: monospace; font-size: 1rem; }}
-button {{ margin-top: 1rem; font-size: 1rem; padding: .4rem 1.2rem; }}
-</style></head>
-<body><header><h1>CityPact SPARQL endpoint</h1>
-<nav><a href="/">Home</a> · <a href="{endpoint}?format=turtle">Service description</a>
-· <a href="/docs">API documentation</a></nav></header>
-<main>
-<p>Query the CityPact knowledge graph of city diplomacy with
-<a href="https://www.w3.org/TR/sparql11-query/">SPARQL 1.1</a>. The endpoint is read-only;
-its default graph is the union of all named graphs. Queries stop after {timeout:g} seconds.</p>
-<form method="get" action="{endpoint}">
+# The query page: the YASGUI editor (vendored, served from /static: no CDN) talking to this
+# endpoint, with the named queries as examples; without JavaScript, a plain form (<noscript>).
+_FORM = """<form method="get" action="{endpoint}">
 <label for="query">SPARQL query</label>
 <textarea id="query" name="query" rows="20" cols="80" spellcheck="false" required
  aria-describedby="query-help">{query}</textarea>
-<p id="query-help">The sample lists the partners of Jakarta.</p>
+<p id="query-help">{help}</p>
 <label for="format">Result format</label>
 <select id="format" name="format">
 <option value="json">JSON (SPARQL results; JSON-LD for CONSTRUCT and DESCRIBE)</option>
@@ -137,15 +122,79 @@ its default graph is the union of all named graphs. Queries stop after {timeout:
 <option value="ntriples">N-Triples (CONSTRUCT and DESCRIBE)</option>
 </select>
 <div><button type="submit">Run query</button></div>
-</form>
-</main></body></html>
-"""
+</form>"""
+
+_ASSETS = (
+    '<link rel="stylesheet" href="/static/vendor/yasgui/yasgui.min.css">\n'
+    '<script src="/static/vendor/yasgui/yasgui.min.js" defer></script>\n'
+)
 
 
-def query_page(endpoint_path: str, sample_query: str, timeout: float) -> str:
-    """A small, accessible HTML form that sends a query to ``endpoint_path`` by GET.
+def _script_json(data: object) -> str:
+    """JSON safe inside a <script> element."""
+    return (
+        json.dumps(data, ensure_ascii=False)
+        .replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+    )
 
-    The form follows https://www.w3.org/TR/sparql11-protocol/#query-via-get (``query`` and
-    ``format`` parameters).
+
+def query_page(
+    endpoint_path: str,
+    sample_query: str,
+    timeout: float,
+    examples: Sequence[tuple[str, str, str]] = (),
+    help_text: str = "The sample lists the partners of Jakarta.",
+) -> str:
+    """The SPARQL editor page: YASGUI on ``endpoint_path``, examples, a no-script form.
+
+    ``examples`` are (name, question, query text); ``/sparql?example={name}`` opens the page
+    with that query. The form follows https://www.w3.org/TR/sparql11-protocol/#query-via-get
+    (``query`` and ``format`` parameters).
     """
-    return _PAGE.format(endpoint=escape(endpoint_path), query=escape(sample_query), timeout=timeout)
+    from .html_pages import Site, layout
+
+    endpoint = escape(endpoint_path)
+    form = _FORM.format(endpoint=endpoint, query=escape(sample_query), help=escape(help_text))
+    items = "".join(
+        f'<li><a href="{endpoint}?example={escape(name)}" data-example="{escape(name)}">'
+        f"{escape(question)}</a></li>"
+        for name, question, _ in examples
+    )
+    config = {
+        "endpoint": endpoint_path,
+        "query": sample_query,
+        "examples": {name: text for name, _, text in examples},
+        "prefixes": {**_EDITOR_PREFIXES},
+    }
+    body = f"""<h1>SPARQL editor</h1>
+<p class="editor-help">Query the CityPact knowledge graph of city diplomacy with
+<a href="https://www.w3.org/TR/sparql11-query/">SPARQL 1.1</a> at <code>{endpoint}</code>. The
+endpoint is read-only; its default graph is the union of all named graphs. Queries stop after
+{timeout:g} seconds. Run a query with the run button (or Ctrl+Enter); see the answer as a table
+or as the raw response.</p>
+<div id="yasgui" role="region" aria-label="SPARQL query editor and results"></div>
+<noscript><p>The editor needs JavaScript; this form sends your query to the endpoint
+instead.</p>{form}</noscript>
+<section aria-labelledby="examples"><h2 id="examples">Example queries</h2>
+<p>The named queries of the project (<code>queries/*.rq</code>), asked about Jakarta: pick one to
+load it into the editor.</p>
+<ul class="examples">{items}</ul></section>
+<p><a href="{endpoint}?format=turtle">Service description</a> (Turtle) ·
+<a href="/docs">API documentation</a></p>
+<script type="application/json" id="sparql-config">{_script_json(config)}</script>
+<script src="/static/sparql-editor.js" defer></script>
+"""
+    return layout(Site(), "SPARQL editor", body, head=_ASSETS)
+
+
+_EDITOR_PREFIXES = {
+    "cp": "https://w3id.org/citypact/ontology#",
+    "id": "https://w3id.org/citypact/id/",
+    "rdfs": _RDFS,
+    "dcterms": _DCTERMS,
+    "skos": "http://www.w3.org/2004/02/skos/core#",
+    "prov": "http://www.w3.org/ns/prov#",
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}

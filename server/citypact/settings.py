@@ -51,6 +51,29 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         10_000_000, gt=0, description="Largest accepted RDF upload, in bytes."
     )
+    rate_limit: int = Field(
+        600,
+        ge=0,
+        description="Requests a minute each client may make to /sparql and /api "
+        "(429 with Retry-After beyond); 0 disables the limit.",
+    )
+    rate_limit_burst: int = Field(
+        120, gt=0, description="Requests a client may make at once before the rate applies."
+    )
+    max_concurrent_queries: int = Field(
+        4,
+        gt=0,
+        description="SPARQL queries /sparql evaluates at once (timed-out ones count until "
+        "they stop); beyond, requests wait briefly, then get 503.",
+    )
+    # --- linked data: begin ---
+    base_iri: str = Field(
+        "https://w3id.org/citypact/",
+        pattern=r"^https?://[^\s<>\"{}|\\^`]+/$",
+        description="Base IRI of the entities this deployment serves: the path /id/... answers "
+        "for {base}id/...; also used in links, VoID and the static export.",
+    )
+    # --- linked data: end ---
 
     def tokens(self) -> list[str]:
         """The configured write tokens (empty: writes disabled)."""

@@ -61,6 +61,12 @@ class ReadOnlyStore(StoreError):
     status = 503
 
 
+class StorageFull(StoreError):
+    """The disk holding the store is full: writes fail, reads go on."""
+
+    status = 507
+
+
 @dataclass
 class SelectResult:
     """Answer to SELECT: variable names and rows (variable → term; unbound ones absent)."""

@@ -7,6 +7,8 @@ the GIL while it evaluates, so queries run in worker threads without blocking th
 
 from __future__ import annotations
 
+import errno
+import logging
 import os
 from collections.abc import Iterable
 from pathlib import Path
@@ -24,11 +26,36 @@ from .store import (
     QuerySyntaxError,
     ReadOnlyStore,
     SelectResult,
+    StorageFull,
     Store,
     StoreError,
     capped,
     has_dataset_clause,
 )
+
+log = logging.getLogger("citypact.store")
+_READ_ONLY_ERRNOS = {errno.EROFS, errno.EACCES, errno.EPERM}
+
+
+def write_failure(err: OSError) -> StoreError:
+    """A clear error for a failed write; the system's own message (paths) goes to the log."""
+    log.error("store write failed: %s", err)
+    text = str(err).lower()
+    if err.errno == errno.ENOSPC or "no space" in text:
+        return StorageFull(
+            "the write failed: the disk holding the store is full; nothing was stored. "
+            "Free space, then restart the server"
+        )
+    if err.errno in _READ_ONLY_ERRNOS or "read-only" in text or "permission denied" in text:
+        return ReadOnlyStore(
+            "the write failed: the store's directory is read-only; nothing was stored"
+        )
+    return StoreError("the write failed in the store; nothing was stored")
+
+
+def _is_read_only_failure(err: OSError) -> bool:
+    text = str(err).lower()
+    return err.errno in _READ_ONLY_ERRNOS or "read-only" in text or "permission denied" in text
 
 
 class EmbeddedStore(Store):
@@ -45,7 +72,15 @@ class EmbeddedStore(Store):
                 self._store = ox.Store.read_only(str(path))
             else:
                 path.mkdir(parents=True, exist_ok=True)
-                self._store = ox.Store(str(path))
+                try:
+                    self._store = ox.Store(str(path))
+                except OSError as err:
+                    # A read-only directory or file system: keep answering reads.
+                    if not (_is_read_only_failure(err) and (path / "CURRENT").exists()):
+                        raise
+                    log.warning("the store in %s is read-only (%s): serving reads only", path, err)
+                    self._store = ox.Store.read_only(str(path))
+                    read_only = True
         except OSError as err:
             raise StoreError(
                 f"cannot open the store in {path}: {err}. Is another CityPact process using it?"
@@ -97,7 +132,8 @@ class EmbeddedStore(Store):
         except ValueError as err:
             raise QuerySyntaxError(str(err)) from None
         except OSError as err:
-            raise StoreError(f"the store failed to answer: {err}") from None
+            log.error("store query failed: %s", err)
+            raise StoreError("the store failed to answer the query") from None
 
     def _writable(self) -> None:
         if self.read_only:
@@ -110,7 +146,7 @@ class EmbeddedStore(Store):
         except SyntaxError as err:
             raise QuerySyntaxError(str(err)) from None
         except OSError as err:
-            raise StoreError(f"the update failed: {err}") from None
+            raise write_failure(err) from None
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> int:
         self._writable()
@@ -118,7 +154,7 @@ class EmbeddedStore(Store):
         try:
             self._store.extend(batch)  # one transaction: all or nothing
         except OSError as err:
-            raise StoreError(f"the write failed: {err}") from None
+            raise write_failure(err) from None
         return len(batch)
 
     def load_file(self, path: Path, graph: str | None = None, progress: bool = False) -> int:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import threading
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -24,7 +25,7 @@ from .backends import META_GRAPH
 from .incremental import IncrementalValidator
 from .namespaces import BASE, CP, ID, SECTOR_SCHEME, VOID
 from .queries import QueryRegistry
-from .store import QueryOptions, Store, StoreError, graph_iri
+from .store import Deadline, QueryOptions, QueryTimeout, Store, StoreError, graph_iri
 from .validation import ValidationReport
 
 SUBMISSION_PREFIX = graph_iri("submission/")
@@ -147,6 +148,19 @@ def new_submission_id(now: datetime) -> str:
     return f"{now:%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:8]}"
 
 
+def _in_time(deadline: Deadline | None, what: str) -> None:
+    """Raise QueryTimeout (HTTP 503) once a write's deadline has passed, before it commits.
+
+    A write runs to its end in its worker thread even when its client is no longer waited for,
+    so it must decide itself not to commit late: otherwise a client told "timed out" would find
+    its data stored after all.
+    """
+    if deadline is not None and time.monotonic() > deadline.end:
+        raise QueryTimeout(
+            f"the {what} took longer than {deadline.seconds:g} s; nothing was changed"
+        )
+
+
 class SubmissionService:
     """Validates, commits, lists and retracts submissions on one store."""
 
@@ -161,12 +175,23 @@ class SubmissionService:
         check_namespaces(additions, self.store)
         return self.validator.validate_addition(additions)
 
-    def submit(self, additions: Graph, meta: SubmissionMeta, strict: bool = False) -> Outcome:
-        """Validate and, if it conforms, commit the additions as one new named graph."""
+    def submit(
+        self,
+        additions: Graph,
+        meta: SubmissionMeta,
+        strict: bool = False,
+        deadline: Deadline | None = None,
+    ) -> Outcome:
+        """Validate and, if it conforms, commit the additions as one new named graph.
+
+        With a ``deadline``, nothing is committed once it has passed (QueryTimeout instead).
+        """
         with self.lock:
+            _in_time(deadline, "submission")
             report = self.validate(additions)
             if not report.conforms(strict):
                 return Outcome(report, accepted=False)
+            _in_time(deadline, "submission")
             now = datetime.now(UTC).replace(microsecond=0)
             ident = new_submission_id(now)
             graph = SUBMISSION_PREFIX + ident
@@ -224,9 +249,15 @@ class SubmissionService:
             graph.add(tuple(rdf_io.to_rdflib(x) for x in (t.subject, t.predicate, t.object)))  # type: ignore[arg-type]
         return graph
 
-    def retract(self, ident: str, strict: bool = False) -> Outcome:
-        """Remove a submission, unless the graph without it would not conform."""
+    def retract(
+        self, ident: str, strict: bool = False, deadline: Deadline | None = None
+    ) -> Outcome:
+        """Remove a submission, unless the graph without it would not conform.
+
+        With a ``deadline``, nothing is removed once it has passed (QueryTimeout instead).
+        """
         with self.lock:
+            _in_time(deadline, "retraction")
             if not self.describe(ident):
                 raise SubmissionNotFound(f"no submission {ident!r}")
             graph = self.graph_of(ident)
@@ -235,6 +266,7 @@ class SubmissionService:
             report = self.validator.validate_removal(removed, remaining)
             if not report.conforms(strict):
                 return Outcome(report, accepted=False, submission=graph)
+            _in_time(deadline, "retraction")
             self.store.update(
                 f"DROP SILENT GRAPH <{graph}> ;\n"
                 f"DELETE WHERE {{ GRAPH <{META_GRAPH}> {{ <{graph}> ?p ?o }} }}"

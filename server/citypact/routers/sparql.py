@@ -24,10 +24,11 @@ from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
+from ..models import content_responses, error_responses
 from ..namespaces import ID
 from ..negotiation import negotiate
 from ..queries import QueryError
-from ..querying import in_thread
+from ..querying import QueryGate, in_thread
 from ..service_description import PREFIXES, describe_service, query_page
 from ..settings import Settings
 from ..sparql_results import GRAPH_TYPES, RESULT_TYPES, serialize_graph, serialize_results
@@ -45,6 +46,14 @@ from ..store import (
 )
 
 Params = list[tuple[str, str]]
+# Declared in the OpenAPI document: every answer format, and the JSON error bodies.
+SPARQL_RESPONSES = {
+    **content_responses(
+        [*RESULT_TYPES.values(), *GRAPH_TYPES.values(), "text/html"],
+        "Query results, a graph, the service description or the query page",
+    ),
+    **error_responses(400, 406, 413, 415, 429, 503),
+}
 
 FORM = "application/x-www-form-urlencoded"
 DIRECT = "application/sparql-query"
@@ -345,7 +354,8 @@ async def _evaluate(request: Request, query: str, options: QueryOptions) -> Quer
     endpoint = str(request.url.replace(query="", fragment=""))
     text = with_base(query, endpoint)
     try:
-        return await in_thread(
+        gate: QueryGate = request.app.state.query_gate
+        return await gate.run(
             _query_in_worker, _store(request), text, options, timeout=options.timeout
         )
     except QuerySyntaxError as err:
@@ -391,11 +401,24 @@ async def run_query(request: Request, query: str, params: Params) -> Response:
     return Response(body, media_type=media_type)
 
 
-def sample_query(request: Request) -> str:
-    """The query the page opens with: Jakarta's partners (the named query city_partners).
+def editor_examples(request: Request) -> list[tuple[str, str, str]]:
+    """The named queries as examples for the editor: (name, question, text with Jakarta)."""
+    from .pages import example_text, short_question
 
-    Its header comment (parameters, columns) is replaced by the question it answers.
+    return [(q.name, short_question(q), example_text(q)) for q in request.app.state.queries]
+
+
+def sample_query(request: Request) -> str:
+    """The query the page opens with: ``?example={name}`` (a named query, bound to Jakarta's
+    examples), else Jakarta's partners (the named query city_partners).
+
+    The partners' header comment (parameters, columns) is replaced by the question it answers.
     """
+    example = request.query_params.get("example", "")
+    if example in request.app.state.queries:
+        from .pages import example_text
+
+        return example_text(request.app.state.queries[example])
     try:
         named = request.app.state.queries["city_partners"]
         text: str = named.bind(city=URIRef(ID["city/jakarta"]))
@@ -416,7 +439,13 @@ async def describe(request: Request, params: Params) -> Response:
     if media_type is None:
         not_acceptable((DESCRIPTION,), formats, accept)
     if media_type == HTML:
-        page = query_page(request.url.path, sample_query(request), _settings(request).query_timeout)
+        page = query_page(
+            request.url.path,
+            sample_query(request),
+            _settings(request).query_timeout,
+            editor_examples(request),
+            "The sample lists the partners of Jakarta; the examples below ask other questions.",
+        )
         return HTMLResponse(page)
     store = _store(request)
     graphs = [
@@ -432,6 +461,7 @@ async def describe(request: Request, params: Params) -> Response:
     summary="SPARQL query by GET; without a query, the service description",
     openapi_extra={"parameters": _PARAMETERS},
     response_class=Response,
+    responses=SPARQL_RESPONSES,
 )
 async def sparql_get(request: Request) -> Response:
     """Query via GET (https://www.w3.org/TR/sparql11-protocol/#query-via-get).
@@ -460,6 +490,7 @@ async def sparql_get(request: Request) -> Response:
         },
     },
     response_class=Response,
+    responses=SPARQL_RESPONSES,
 )
 async def sparql_post(request: Request) -> Response:
     """Query via POST (https://www.w3.org/TR/sparql11-protocol/#query-via-post-urlencoded and

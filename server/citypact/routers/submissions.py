@@ -8,12 +8,14 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from .. import rdf_io
-from ..models import Ref
+from ..models import Ref, error_responses
 from ..negotiation import negotiate
 from ..querying import in_thread
 from ..reports import report_to_dict
+from ..store import Deadline
 from ..submissions import SubmissionMeta, SubmissionService, parse_upload
 from ..validation import ValidationReport
 from .api import slug_of
@@ -32,6 +34,25 @@ RDF_BODY = {
     "required": True,
     "description": "RDF triples to add",
 }
+
+
+def report_responses(status: int, *errors: int) -> dict[int | str, dict[str, Any]]:
+    """Declared responses: the report (JSON summary, Turtle or JSON-LD) and the error bodies.
+
+    A refused submission or retraction (422) answers with the report too, not an error body.
+    """
+    responses = error_responses(*errors, 429)
+    report: dict[str, Any] = {t: {} for t in REPORT_TYPES if t != "application/json"}
+    responses[status] = {"content": report}
+    if 422 in errors:
+        responses[422] = {
+            "description": "Invalid parameters (an error body), or data that does not conform "
+            "or may not be stored (the report)",
+            "content": {"application/json": {}, **report},
+        }
+    return responses
+
+
 Lang = Annotated[str, Query(pattern="^(en|id)$", description="Language of messages")]
 
 
@@ -66,6 +87,16 @@ class SubmissionsPublic(BaseModel):
 def service(request: Request) -> SubmissionService:
     """The submission service of the running app."""
     return request.app.state.submissions  # type: ignore[no-any-return]
+
+
+def _write_deadline(request: Request) -> Deadline:
+    """The time a write may take (ten query timeouts, 300 s by default).
+
+    Writes are awaited to their end, never abandoned by a timeout: an abandoned worker thread
+    would still commit, after its client had been told it failed. The service itself refuses
+    to commit once this deadline has passed (503, nothing stored).
+    """
+    return Deadline(request.app.state.settings.query_timeout * 10)
 
 
 def require_token(request: Request) -> None:
@@ -114,6 +145,13 @@ async def read_upload(request: Request):  # type: ignore[no-untyped-def]
         raise HTTPException(400, f"the RDF does not parse: {err}") from None
 
 
+def require_report_type(request: Request) -> None:
+    """406 unless the client accepts one of REPORT_TYPES: checked before any work is done, so a
+    write is never committed and then answered with an error."""
+    if negotiate(request.headers.get("accept"), REPORT_TYPES) is None:
+        raise HTTPException(406, f"supported types: {', '.join(REPORT_TYPES)}")
+
+
 def report_response(
     request: Request,
     report: ValidationReport,
@@ -142,7 +180,8 @@ def report_response(
     summary="Validate RDF as an addition to the graph, storing nothing",
     openapi_extra={"requestBody": RDF_BODY},
     response_model=ValidationSummary,
-    responses={400: {}, 413: {}, 415: {}, 422: {}},
+    dependencies=[Depends(require_report_type)],
+    responses=report_responses(200, 400, 406, 413, 415, 422, 503),
 )
 async def validate(request: Request, lang: Lang = "en", strict: bool = False) -> Response:
     """The SHACL report of the body as new triples (incremental validation)."""
@@ -156,9 +195,9 @@ async def validate(request: Request, lang: Lang = "en", strict: bool = False) ->
     "/submissions",
     summary="Submit RDF: validated, then committed atomically as its own named graph",
     openapi_extra={"requestBody": RDF_BODY},
-    dependencies=[Depends(require_token)],
+    dependencies=[Depends(require_token), Depends(require_report_type)],
     status_code=201,
-    responses={400: {}, 401: {}, 403: {}, 413: {}, 415: {}, 422: {}},
+    responses=report_responses(201, 400, 401, 403, 406, 413, 415, 422, 503, 507),
 )
 async def submit(
     request: Request,
@@ -173,7 +212,7 @@ async def submit(
     additions = await read_upload(request)
     svc = service(request)
     meta = SubmissionMeta(submitter=submitter, note=note, source=source)
-    outcome = await in_thread(svc.submit, additions, meta, strict, timeout=300)
+    outcome = await run_in_threadpool(svc.submit, additions, meta, strict, _write_deadline(request))
     if not outcome.accepted:
         return report_response(request, outcome.report, lang, strict, 422)
     assert outcome.submission is not None
@@ -199,7 +238,12 @@ def _public(row: dict[str, str]) -> SubmissionPublic:
     )
 
 
-@router.get("/submissions", response_model=SubmissionsPublic, summary="All submissions")
+@router.get(
+    "/submissions",
+    response_model=SubmissionsPublic,
+    summary="All submissions",
+    responses=error_responses(429, 503),
+)
 async def list_submissions(request: Request) -> SubmissionsPublic:
     """Every accepted submission, newest first (queries/submissions.rq)."""
     rows = await in_thread(service(request).describe, timeout=30)
@@ -210,7 +254,17 @@ async def list_submissions(request: Request) -> SubmissionsPublic:
 @router.get(
     "/submissions/{ident}",
     summary="One submission: its metadata and triples",
-    responses={404: {}},
+    responses={
+        **error_responses(404, 406, 429, 503),
+        200: {
+            "content": {
+                "application/json": {},
+                "text/turtle": {},
+                "application/n-triples": {},
+                "application/ld+json": {},
+            }
+        },
+    },
 )
 async def get_submission(request: Request, ident: str) -> Response:
     """Metadata as JSON with the triples in Turtle (``triples_turtle``), or the triples alone
@@ -239,12 +293,14 @@ async def get_submission(request: Request, ident: str) -> Response:
 @router.delete(
     "/submissions/{ident}",
     summary="Retract a submission, unless that would leave other data broken",
-    dependencies=[Depends(require_token)],
-    responses={401: {}, 403: {}, 404: {}, 422: {}},
+    dependencies=[Depends(require_token), Depends(require_report_type)],
+    responses=report_responses(200, 401, 403, 404, 406, 422, 503, 507),
 )
 async def retract(request: Request, ident: str, lang: Lang = "en") -> Response:
     """200 with the report when retracted; 422 with the report when refused."""
-    outcome = await in_thread(service(request).retract, ident, timeout=300)
+    outcome = await run_in_threadpool(
+        service(request).retract, ident, False, _write_deadline(request)
+    )
     status = 200 if outcome.accepted else 422
     extra = {"iri": outcome.submission, "retracted": outcome.accepted, "triples": outcome.triples}
     return report_response(request, outcome.report, lang, False, status, extra)
