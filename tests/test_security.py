@@ -259,3 +259,30 @@ def test_a_timed_out_query_keeps_its_slot_until_it_really_stops() -> None:
         assert gate.running == 0
 
     asyncio.run(scenario())
+
+
+def test_a_query_queues_for_a_slot_within_its_time_limit() -> None:
+    gate = QueryGate(size=1)
+    release = threading.Event()
+
+    async def scenario() -> None:
+        first = asyncio.create_task(gate.run(release.wait, 5, timeout=5))
+        while gate.running == 0:
+            await asyncio.sleep(0.01)
+        second = asyncio.create_task(gate.run(lambda: "second", timeout=5))
+        await asyncio.sleep(0.5)
+        assert not second.done()  # queued, not refused
+        release.set()
+        assert await second == "second"
+        assert await first is True
+        # With no slot freeing within its limit, the query is refused.
+        blocker = threading.Event()
+        third = asyncio.create_task(gate.run(blocker.wait, 5, timeout=5))
+        while gate.running == 0:
+            await asyncio.sleep(0.01)
+        with pytest.raises(ServerBusy):
+            await gate.run(lambda: "fourth", timeout=0.3)
+        blocker.set()
+        await third
+
+    asyncio.run(scenario())

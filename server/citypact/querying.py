@@ -38,11 +38,12 @@ class QueryGate:
     A query that outlives its deadline is answered 503 at once, but its worker thread runs on
     until Oxigraph yields the next result (the store checks the deadline between results;
     one long join or aggregate step cannot be interrupted). It keeps its slot until it ends, so
-    abandoned queries cannot pile up and starve the machine: when all slots are taken, new
-    queries wait up to ``wait`` seconds, then get 503 with ``Retry-After``.
+    abandoned queries cannot pile up and starve the machine. When all slots are taken, a new
+    query queues for a slot within its own time limit (or ``wait`` seconds, when given); the
+    time it waited counts against that limit. If no slot frees in time: 503, ``Retry-After``.
     """
 
-    def __init__(self, size: int, wait: float = 2.0) -> None:
+    def __init__(self, size: int, wait: float | None = None) -> None:
         self.size = size
         self.wait = wait
         self._slots = threading.BoundedSemaphore(size)
@@ -57,13 +58,15 @@ class QueryGate:
     async def run(self, func: Callable[..., T], *args: object, timeout: float) -> T:
         """``in_thread(func, *args)`` once a slot is free; ServerBusy if none frees in time."""
         loop = asyncio.get_running_loop()
-        give_up = loop.time() + min(self.wait, timeout)
+        arrived = loop.time()
+        give_up = arrived + (timeout if self.wait is None else min(self.wait, timeout))
         while not self._slots.acquire(blocking=False):
             if loop.time() >= give_up:
                 raise ServerBusy(
                     f"the server is busy: {self.size} queries are running; retry in a few seconds"
                 )
-            await asyncio.sleep(0.05)
+            await asyncio.sleep(0.02)
+        timeout = max(timeout - (loop.time() - arrived), 0.1)
         with self._lock:
             self._running += 1
         state = {"started": False, "dropped": False}

@@ -64,7 +64,7 @@ class Settings(BaseSettings):
         4,
         gt=0,
         description="SPARQL queries /sparql evaluates at once (timed-out ones count until "
-        "they stop); beyond, requests wait briefly, then get 503.",
+        "they stop); beyond, requests queue within their time limit, then get 503.",
     )
     # --- linked data: begin ---
     base_iri: str = Field(
