@@ -48,7 +48,14 @@ class BenchConfig:
     http_request_timeout: float = 60.0
     clients: int = 8
     startup_reps: int = 3
-    sections: tuple[str, ...] = ("load", "queries", "http", "validation", "startup")
+    sections: tuple[str, ...] = (
+        "load",
+        "queries",
+        "http",
+        "validation",
+        "startup",
+        "extraction",
+    )
     workdir: Path = BENCH_DIR / "work"
     out: Path = BENCH_DIR / "results.md"
 

@@ -12,7 +12,7 @@ Flags override environment variables, which override the defaults:
     --triples N             size of the generated graph (BENCH_TRIPLES, default 1,000,000)
     --reps N                repetitions of fast measurements (BENCH_REPS, default 5)
     --slow-reps N           repetitions of slow ones: loads, rdflib parse (BENCH_SLOW_REPS, 2)
-    --sections a,b          any of load,queries,http,validation,startup (BENCH_SECTIONS)
+    --sections a,b          any of load,queries,http,validation,startup,extraction
     --rdflib-timeout S      limit of one rdflib query (BENCH_RDFLIB_TIMEOUT, 30)
     --validation-timeout S  limit of one pySHACL/shacl-rust run (BENCH_VALIDATION_TIMEOUT, 120)
     --validation-triples N  size of the validator agreement check (BENCH_VALIDATION_TRIPLES, 10000)
@@ -33,6 +33,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import section_extraction
 import section_http
 import section_load
 import section_queries
@@ -50,6 +51,7 @@ SECTIONS = {
         section_validation.run,
     ),
     "startup": ("e. Start-up and memory", section_startup.run),
+    "extraction": ("f. Extraction: precision and recall per kind", section_extraction.run),
 }
 OPTIONS = (
     # flag, env, field, type

@@ -135,6 +135,7 @@ PAGES = [
     "/id/person/pramono-anung",
     "/ontology",
     "/dataset",
+    "/review",
 ]
 
 

@@ -132,6 +132,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from .routers import pages
 
     app.include_router(pages.router)
+    from .routers import extraction
+
+    app.include_router(extraction.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Linked data (entity IRIs, /ontology, /dataset, /dumps): last, so /api and /sparql win.
     from .routers import linked_data

@@ -1,0 +1,143 @@
+"""Reading a news article: plain text or HTML, its body and its header (title, outlet, author,
+editor, date, URL)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from html.parser import HTMLParser
+
+from .dates import parse_date
+
+_HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[ >])", re.I)
+_BY = re.compile(r"^(?:-\s*)?(?:by|oleh|penulis|reporter|pewarta|written by)\s*:?\s+(.+)$", re.I)
+_EDITOR = re.compile(r"^(?:-\s*)?(?:editor|penyunting|redaktur|edited by)\s*:?\s+(.+)$", re.I)
+_DATELINE = re.compile(
+    r"^(?P<outlet>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2}),\s+(?P<place>[A-Z][\w' -]{1,40}?)"
+    r"(?:\s*\([^)]*\))?\s*[:–—-]\s+"
+)
+_SKIP_LINES = {"avatar photo", "×", "x", "sebarkan artikel ini", "share this article", "share"}
+_BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "article", "section", "title"}
+
+
+@dataclass
+class Article:
+    """An article: its body text (what evidence offsets refer to) and what its header says."""
+
+    text: str
+    title: str | None = None
+    outlet: str | None = None
+    author: str | None = None
+    editor: str | None = None
+    date: date | None = None
+    url: str | None = None
+    section: str | None = None
+    filename: str | None = None
+    header: list[str] = field(default_factory=list)
+
+
+class _HtmlText(HTMLParser):
+    """Collects visible text by block, the <title>, and the <meta> properties."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.blocks: list[str] = []
+        self.current: list[str] = []
+        self.meta: dict[str, str] = {}
+        self.skip = 0
+        self.title: str | None = None
+        self.in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {k.lower(): v or "" for k, v in attrs}
+        if tag in ("script", "style", "noscript", "nav", "footer", "header", "aside"):
+            self.skip += 1
+        elif tag == "meta":
+            key = values.get("property") or values.get("name") or values.get("itemprop")
+            if key and "content" in values:
+                self.meta.setdefault(key.lower(), values["content"].strip())
+        elif tag == "link" and values.get("rel") == "canonical":
+            self.meta.setdefault("canonical", values.get("href", ""))
+        if tag == "title":
+            self.in_title = True
+        if tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "noscript", "nav", "footer", "header", "aside"):
+            self.skip = max(0, self.skip - 1)
+        if tag == "title":
+            self.in_title = False
+        if tag in _BLOCK_TAGS:
+            self._flush()
+
+    def handle_data(self, data: str) -> None:
+        if self.in_title:
+            self.title = (self.title or "") + data
+        elif not self.skip:
+            self.current.append(data)
+
+    def _flush(self) -> None:
+        text = re.sub(r"\s+", " ", "".join(self.current)).strip()
+        if text:
+            self.blocks.append(text)
+        self.current = []
+
+
+def read_article(raw: str, filename: str | None = None) -> Article:
+    """Read plain text or HTML (detected by its first tag)."""
+    if _HTML.match(raw):
+        return _from_html(raw, filename)
+    return _from_text(raw, filename)
+
+
+def _from_html(raw: str, filename: str | None) -> Article:
+    parser = _HtmlText()
+    parser.feed(raw)
+    parser.close()
+    parser._flush()
+    meta = parser.meta
+    title = meta.get("og:title") or meta.get("twitter:title") or (parser.title or "").strip()
+    blocks = [b for b in parser.blocks if b != title]
+    article = _from_text("\n".join(blocks), filename, header_title=title or None)
+    article.outlet = meta.get("og:site_name") or article.outlet
+    article.author = meta.get("author") or meta.get("article:author") or article.author
+    published = meta.get("article:published_time") or meta.get("date") or meta.get("pubdate")
+    if published and (found := parse_date(published)):
+        article.date = found
+    article.url = meta.get("og:url") or meta.get("canonical") or None
+    return article
+
+
+def _from_text(raw: str, filename: str | None, header_title: str | None = None) -> Article:
+    """Header lines (title, by, editor, date) first; the body from the first long paragraph."""
+    lines = raw.replace("\r\n", "\n").split("\n")
+    article = Article(text="", title=header_title, filename=filename)
+    body_start = len(lines)
+    for index, line in enumerate(lines):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if len(stripped) > 160 or (stripped.endswith(".") and len(stripped.split()) > 12):
+            body_start = index
+            break
+        article.header.append(stripped)
+        bare = stripped.lstrip("-• ").strip()
+        if m := _BY.match(stripped):
+            article.author = m.group(1).strip()
+        elif m := _EDITOR.match(stripped):
+            article.editor = m.group(1).strip()
+        elif (found := parse_date(bare)) and len(bare.split()) <= 6:
+            article.date = article.date or found
+        elif bare.lower() in _SKIP_LINES or len(bare) <= 2 or bare.isdigit():
+            continue
+        elif article.title is None and len(bare.split()) >= 3:
+            article.title = bare
+        elif article.title is None and len(bare.split()) == 1 and article.section is None:
+            article.section = bare
+    body = "\n".join(line.rstrip() for line in lines[body_start:]).strip()
+    if m := _DATELINE.match(body):
+        article.outlet = article.outlet or m.group("outlet")
+    article.text = body
+    return article

@@ -1,0 +1,137 @@
+"""Dates as Indonesian, Malay and English news write them.
+
+``Senin (11/8)`` (day/month, the year from the article's date or, failing that, from the
+weekday), ``Selasa (27/5/2025)``, ``11/8/2025``, ``11 Agt 2025``, ``14 Ogos 2025``,
+``27 May 2025``, ``August 14, 2025`` and ISO ``2025-08-11``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+MONTHS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "januari january jan",
+        "februari february feb pebruari",
+        "maret mac march mar",
+        "april apr",
+        "mei may",
+        "juni jun june",
+        "juli julai july jul",
+        "agustus ogos august agt agu ags aug ogo",
+        "september sept sep",
+        "oktober october okt oct",
+        "november nopember nov",
+        "desember disember december des dis dec",
+    ),
+    start=1,
+):
+    for _name in _names.split():
+        MONTHS[_name] = _number
+
+WEEKDAYS: dict[str, int] = {}
+for _number, _names in enumerate(
+    (
+        "senin isnin monday",
+        "selasa tuesday",
+        "rabu wednesday",
+        "kamis khamis thursday",
+        "jumat jumaat jum'at friday",
+        "sabtu saturday",
+        "minggu ahad sunday",
+    )
+):
+    for _name in _names.split():
+        WEEKDAYS[_name] = _number
+
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+_WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+_PATTERNS = (
+    # Senin (11/8) or Selasa (27/5/2025) or (11/8/2025)
+    re.compile(
+        rf"(?:\b(?P<wd>{_WEEKDAY_NAMES})\s*,?\s*)?\(\s*(?P<d>\d{{1,2}})/(?P<m>\d{{1,2}})"
+        r"(?:/(?P<y>\d{4}))?\s*\)",
+        re.I,
+    ),
+    re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
+    re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b"),
+    re.compile(
+        rf"\b(?:(?P<wd>{_WEEKDAY_NAMES}),?\s+)?(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_NAMES})\.?,?"
+        r"\s+(?P<y>\d{4})\b",
+        re.I,
+    ),
+    re.compile(rf"\b(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I),
+)
+
+
+@dataclass(frozen=True)
+class DateMention:
+    """A date found in a text, with its character span."""
+
+    value: date
+    start: int
+    end: int
+    text: str
+
+
+def find_dates(
+    text: str, article_date: date | None = None, today: date | None = None
+) -> list[DateMention]:
+    """Every date in ``text``, in order; overlapping matches keep the first pattern's."""
+    found: list[DateMention] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for m in pattern.finditer(text):
+            if any(m.start() < e and s < m.end() for s, e in taken):
+                continue
+            value = _value(m, article_date, today or date.today())
+            if value is not None:
+                found.append(DateMention(value, m.start(), m.end(), m.group(0)))
+                taken.append((m.start(), m.end()))
+    return sorted(found, key=lambda d: d.start)
+
+
+def parse_date(
+    text: str, article_date: date | None = None, today: date | None = None
+) -> date | None:
+    """The first date in ``text``, or None."""
+    found = find_dates(text, article_date, today)
+    return found[0].value if found else None
+
+
+def _value(m: re.Match[str], article_date: date | None, today: date) -> date | None:
+    groups = m.groupdict()
+    month = MONTHS[groups["mn"].lower()] if groups.get("mn") else int(groups["m"])
+    day = int(groups["d"])
+    weekday = WEEKDAYS.get((groups.get("wd") or "").lower())
+    if groups.get("y"):
+        return _safe(int(groups["y"]), month, day)
+    return _infer_year(month, day, weekday, article_date, today)
+
+
+def _infer_year(
+    month: int, day: int, weekday: int | None, article_date: date | None, today: date
+) -> date | None:
+    """A day and month without a year: the article's year (a date after the article is the
+    year before); without an article date, the latest year up to this one whose calendar puts
+    the day on the weekday given."""
+    if article_date is not None:
+        value = _safe(article_date.year, month, day)
+        if value is not None and value > article_date:
+            value = _safe(article_date.year - 1, month, day)
+        return value
+    for year in range(today.year, today.year - 12, -1):
+        value = _safe(year, month, day)
+        if value is not None and value <= today and (weekday is None or value.weekday() == weekday):
+            return value
+    return None
+
+
+def _safe(year: int, month: int, day: int) -> date | None:
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None

@@ -1,0 +1,195 @@
+"""Measuring the extractor: precision and recall per kind of statement against hand-made
+expected statements (``tests/data/articles/``: one ``*.json`` per local article, and
+``manifest.json`` for articles known by URL whose text is fetched separately)."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from ..store import Store
+from .gazetteer import normalise
+from .service import extract_article
+
+EVALUATED_KINDS = (
+    "agreement",
+    "date",
+    "place",
+    "parties",
+    "signatories",
+    "sectors",
+    "challenges",
+    "quotations",
+    "partnerships",
+    "source",
+)
+DEFAULT_DIR = Path(__file__).resolve().parents[3] / "tests" / "data" / "articles"
+_WORD = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def articles_dir(given: Path | None = None) -> Path:
+    """The directory of article texts: ``given``, ``$CITYPACT_ARTICLES_DIR`` or the tests'."""
+    if given is not None:
+        return given
+    env = os.environ.get("CITYPACT_ARTICLES_DIR")
+    return Path(env) if env else DEFAULT_DIR
+
+
+def canonical(kind: str, key: str) -> str:
+    """A comparable key: normalised; a quotation is its speaker and its first six words."""
+    if kind == "quotations" and ":" in key:
+        speaker, words = key.split(":", 1)
+        return f"{speaker.strip()}: {' '.join(_WORD.findall(normalise(words))[:6])}"
+    return normalise(key)
+
+
+@dataclass
+class Case:
+    """One article with its expected statements."""
+
+    name: str
+    expected: dict[str, list[str]]
+    file: str | None = None
+    url: str | None = None
+    lang: str | None = None
+    date: date | None = None
+    outlet: str | None = None
+
+
+@dataclass
+class Counts:
+    """True positives, predictions and expectations of one kind."""
+
+    hits: int = 0
+    predicted: int = 0
+    expected: int = 0
+    misses: list[str] = field(default_factory=list)
+    extras: list[str] = field(default_factory=list)
+
+    @property
+    def precision(self) -> float:
+        return self.hits / self.predicted if self.predicted else 1.0
+
+    @property
+    def recall(self) -> float:
+        return self.hits / self.expected if self.expected else 1.0
+
+
+@dataclass
+class Evaluation:
+    """Counts per kind, the articles evaluated and those whose text is not here."""
+
+    kinds: dict[str, Counts]
+    evaluated: list[str]
+    unavailable: list[Case]
+
+    def overall(self) -> Counts:
+        total = Counts()
+        for c in self.kinds.values():
+            total.hits += c.hits
+            total.predicted += c.predicted
+            total.expected += c.expected
+        return total
+
+    def table(self) -> str:
+        """A Markdown table: precision and recall per kind, then overall."""
+        lines = [
+            "| kind | precision | recall | hits | predicted | expected |",
+            "|---|---|---|---|---|---|",
+        ]
+        rows = [*self.kinds.items(), ("overall", self.overall())]
+        for kind, c in rows:
+            lines.append(
+                f"| {kind} | {c.precision:.2f} | {c.recall:.2f} | {c.hits} | {c.predicted} "
+                f"| {c.expected} |"
+            )
+        return "\n".join(lines)
+
+    def report(self) -> str:
+        """The table, the articles evaluated and the ones to fetch, and what was missed."""
+        out = [
+            f"Articles evaluated: {len(self.evaluated)} ({', '.join(self.evaluated)})",
+            "",
+            self.table(),
+            "",
+        ]
+        for case in self.unavailable:
+            out.append(f"- {case.name}: text not available here (fetch {case.url})")
+        for kind, c in self.kinds.items():
+            for miss in c.misses:
+                out.append(f"- missed {kind}: {miss}")
+            for extra in c.extras:
+                out.append(f"- extra {kind}: {extra}")
+        return "\n".join(out).rstrip() + "\n"
+
+
+def load_cases(directory: Path | None = None) -> list[Case]:
+    """The expected statements: ``*.json`` beside the default texts, and ``manifest.json``."""
+    cases: list[Case] = []
+    for path in sorted(DEFAULT_DIR.glob("*.json")):
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if path.name == "manifest.json":
+            cases += [_case(entry) for entry in data["articles"]]
+        else:
+            cases.append(_case(data, default_name=path.stem))
+    return cases
+
+
+def _case(data: dict[str, Any], default_name: str = "") -> Case:
+    return Case(
+        name=data.get("name", default_name),
+        expected={k: list(v) for k, v in data["expected"].items()},
+        file=data.get("file"),
+        url=data.get("url"),
+        lang=data.get("language"),
+        date=date.fromisoformat(data["date"])
+        if data.get("date_given") and data.get("date")
+        else None,
+        outlet=data.get("outlet"),
+    )
+
+
+def _text_of(case: Case, directory: Path) -> tuple[str, str] | None:
+    for folder in (directory, DEFAULT_DIR):
+        if case.file and (folder / case.file).is_file():
+            return (folder / case.file).read_text(encoding="utf-8"), case.file
+    return None
+
+
+def evaluate(
+    store: Store, directory: Path | None = None, cases: Iterable[Case] | None = None
+) -> Evaluation:
+    """Run the extractor on every case whose text is present and compare with its expectations."""
+    folder = articles_dir(directory)
+    kinds = {k: Counts() for k in EVALUATED_KINDS}
+    evaluated: list[str] = []
+    unavailable: list[Case] = []
+    for case in cases if cases is not None else load_cases(folder):
+        found = _text_of(case, folder)
+        if found is None:
+            unavailable.append(case)
+            continue
+        text, filename = found
+        done = extract_article(
+            text, store, lang=case.lang, article_date=case.date, filename=filename, validate=False
+        )
+        predicted = done.proposal.keys()
+        evaluated.append(case.name)
+        for kind in EVALUATED_KINDS:
+            if kind not in case.expected:
+                continue
+            want = {canonical(kind, k) for k in case.expected[kind]}
+            got = {canonical(kind, k) for k in predicted.get(kind, set())}
+            c = kinds[kind]
+            c.hits += len(want & got)
+            c.predicted += len(got)
+            c.expected += len(want)
+            c.misses += [f"{case.name}: {k}" for k in sorted(want - got)]
+            c.extras += [f"{case.name}: {k}" for k in sorted(got - want)]
+    return Evaluation(kinds, evaluated, unavailable)

@@ -1,0 +1,421 @@
+"""The rules: from an article's sentences and the gazetteer's matches to findings (document
+type, date, place, parties, signatories, sectors, challenges, quotations, earlier partnerships),
+each with the sentence it rests on."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import date
+
+from rdflib import URIRef
+
+from ..namespaces import CP
+from .article import Article
+from .dates import find_dates
+from .gazetteer import Match, normalise
+from .knowledge import Knowledge
+from .language import detect_language
+from .sentences import Sentence, split_sentences
+
+_SIGNING = re.compile(
+    r"penandatangan|ditandatangan|menandatangan|tandatangan|signing|signed|\bsign\b|"
+    r"memeterai|dimeterai|termeterai|pemeteraian|menjalin kerja ?sama|resmi jadi|sealed",
+    re.I,
+)
+_EARLIER = re.compile(
+    r"sebelumnya|sebelum ini|previously|earlier|already|telah menjalin|telah mempunyai|"
+    r"sudah menjalin|selain itu|also has|juga (?:telah|sudah)|existing|terdahulu",
+    re.I,
+)
+_CHALLENGE_CUE = re.compile(
+    r"serupa|sama|similar|shared|common|bersama|challenge|tantangan|cabaran", re.I
+)
+_QUOTE = re.compile(r"“([^”]{2,1500})”|\"([^\"]{2,1500})\"")
+_SPEECH = (
+    r"(?:ujar|kata|ucap|tambah|jelas|tutur|tegas|ungkap|imbuh|lanjut|terang|sebut|pungkas|"
+    r"katanya|berkata|menurut|said|says|added|told|stated|explained|noted|remarked)"
+)
+_AFTER = re.compile(
+    rf"^[\s,.]*(?P<verb>{_SPEECH})(?P<nya>nya)?\b[\s,]*(?P<rest>.{{0,80}})", re.I | re.S
+)
+_PRONOUN_AFTER = re.compile(r"^(?:beliau|dia|ia|he|she|they)\b", re.I)
+_BEFORE = re.compile(
+    rf"(?:{_SPEECH}|menyebut\b.{{0,80}}\bsebagai|called\b.{{0,60}}|described\b.{{0,60}}\bas|berkata)[\s:,]*$",
+    re.I | re.S,
+)
+_PLACE_PREP = re.compile(r"(?:\b(?:di|in|at|ke|to|dalam)\s+)$", re.I)
+_SISTER = re.compile(
+    r"sister[ -]city|kota kembar|bandar (?:raya )?berkembar|twin[ -]cit|kota bersaudara", re.I
+)
+_MIN_QUOTE_WORDS = 4
+
+
+@dataclass
+class Evidence:
+    """The sentence (or sentences) a finding rests on, and its span in the article's text."""
+
+    text: str
+    start: int
+    end: int
+
+    @classmethod
+    def of(cls, article: Article, start: int, end: int) -> Evidence:
+        """The evidence spanning these characters of the article."""
+        return cls(article.text[start:end], start, end)
+
+
+@dataclass
+class Signatory:
+    """A person who signed, as which post, for which party."""
+
+    person: URIRef | None
+    name: str
+    post: URIRef | None
+    party: URIRef | None
+    evidence: Evidence
+
+
+@dataclass
+class Quotation:
+    """Words quoted, their speaker (known or only named) and the date they were said."""
+
+    text: str
+    speaker: URIRef | None
+    speaker_name: str | None
+    spoken_on: date | None
+    evidence: Evidence
+
+
+@dataclass
+class Finding:
+    """One value of a kind (a sector, a challenge, a party, ...) with its evidence."""
+
+    value: URIRef
+    evidence: Evidence
+    wording: str = ""
+
+
+@dataclass
+class Extraction:
+    """Everything the rules found in one article."""
+
+    article: Article
+    lang: str
+    document_type: Finding | None = None
+    date: date | None = None
+    date_evidence: Evidence | None = None
+    place: Finding | None = None
+    parties: list[Finding] = field(default_factory=list)
+    partnership_type: URIRef = CP.Cooperation
+    signatories: list[Signatory] = field(default_factory=list)
+    sectors: list[Finding] = field(default_factory=list)
+    challenges: list[Finding] = field(default_factory=list)
+    quotations: list[Quotation] = field(default_factory=list)
+    earlier: list[tuple[URIRef, URIRef, Evidence]] = field(default_factory=list)
+
+
+class Extractor:
+    """Applies the rules with one store's knowledge."""
+
+    def __init__(self, knowledge: Knowledge) -> None:
+        self.known = knowledge
+
+    def extract(
+        self, article: Article, lang: str | None = None, article_date: date | None = None
+    ) -> Extraction:
+        """The findings of one article (``lang`` and ``article_date`` override detection)."""
+        if article_date is not None:
+            article.date = article_date
+        text = article.text
+        result = Extraction(article, lang or detect_language(f"{article.title or ''} {text}"))
+        sentences = split_sentences(text)
+        matches = self.known.gazetteer.find(text)
+        quotes = [m for m in _QUOTE.finditer(text)]
+        in_quote = [(q.start(), q.end()) for q in quotes]
+
+        def outside(m: Match) -> bool:
+            return not any(s <= m.start < e for s, e in in_quote)
+
+        by_sentence = [
+            [m for m in matches if s.start <= m.start < s.end and outside(m)] for s in sentences
+        ]
+        signing = [i for i, s in enumerate(sentences) if _SIGNING.search(s.text)]
+        if _SISTER.search(f"{article.title or ''} {text}"):
+            result.partnership_type = CP.SisterCity
+        self._document_type(result, sentences, by_sentence, signing)
+        self._date(result, sentences, signing)
+        self._parties(result, sentences, by_sentence, signing)
+        self._place(result, sentences, by_sentence, signing)
+        self._signatories(result, sentences, by_sentence, signing)
+        self._sectors(result, sentences, by_sentence)
+        self._challenges(result, sentences)
+        self._quotations(result, sentences, matches, quotes)
+        self._earlier(result, sentences, by_sentence)
+        return result
+
+    # --- the agreement ------------------------------------------------------------------------
+
+    def _document_type(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
+        order = signing + [i for i in range(len(sentences)) if i not in signing]
+        for i in order:
+            for m in by_sentence[i]:
+                if types := m.of_kind("document-type"):
+                    ev = Evidence.of(result.article, sentences[i].start, sentences[i].end)
+                    result.document_type = Finding(types[0], ev, m.text)
+                    return
+        if signing:
+            s = sentences[signing[0]]
+            ev = Evidence.of(result.article, s.start, s.end)
+            result.document_type = Finding(CP.UnspecifiedAgreement, ev)
+
+    def _date(self, result, sentences, signing) -> None:  # type: ignore[no-untyped-def]
+        article = result.article
+        order = signing + [i for i in range(len(sentences)) if i not in signing]
+        for i in order:
+            s = sentences[i]
+            found = find_dates(s.text, article.date)
+            if found:
+                result.date = found[0].value
+                result.date_evidence = Evidence.of(article, s.start, s.end)
+                return
+        if article.date is not None:
+            result.date = article.date
+            head = " · ".join(article.header) or (article.title or "")
+            result.date_evidence = Evidence(head, 0, 0)
+
+    def _parties(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
+        known = self.known
+        scores: Counter[URIRef] = Counter()
+        first: dict[URIRef, int] = {}
+        title_matches = known.gazetteer.find(result.article.title or "")
+        lead = set(signing) | {0, 1}
+        earlier = {i for i, s in enumerate(sentences) if _EARLIER.search(s.text)}
+        pools = [(None, title_matches)] + [
+            (i, by_sentence[i]) for i in sorted(lead) if i < len(sentences) and i not in earlier
+        ]
+        for i, pool in pools:
+            for m in pool:
+                for gov, weight in self._governments_of(m):
+                    scores[gov] += weight
+                    first.setdefault(gov, i if i is not None else -1)
+        ranked = sorted(scores, key=lambda g: (-scores[g], first[g]))[:2]
+        ranked.sort(key=lambda g: first[g])
+        for gov in ranked:
+            i = first[gov]
+            if i >= 0:
+                s = sentences[i]
+                ev = Evidence.of(result.article, s.start, s.end)
+            else:
+                ev = Evidence(result.article.title or "", 0, 0)
+            result.parties.append(Finding(gov, ev))
+
+    def _governments_of(self, m: Match) -> list[tuple[URIRef, int]]:
+        known = self.known
+        out = [(g, 3) for g in m.of_kind("government")]
+        out += [
+            (known.post_government[p], 2) for p in m.of_kind("post") if p in known.post_government
+        ]
+        out += [
+            (known.government_of_place[p], 1)
+            for p in m.of_kind("place")
+            if p in known.government_of_place
+        ]
+        return out
+
+    def _place(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
+        text = result.article.text
+        for pool in (signing, range(len(sentences))):
+            for i in pool:
+                for m in by_sentence[i]:
+                    places = m.of_kind("place")
+                    if places and _PLACE_PREP.search(text[max(0, m.start - 8) : m.start]):
+                        s = sentences[i]
+                        ev = Evidence.of(result.article, s.start, s.end)
+                        result.place = Finding(places[0], ev, m.text)
+                        return
+
+    def _signatories(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
+        parties = [p.value for p in result.parties]
+        seen: set[URIRef] = set()
+        people: list[tuple[int, Match, URIRef | None]] = []
+        for i, ms in enumerate(by_sentence):
+            for j, m in enumerate(ms):
+                if persons := m.of_kind("person"):
+                    post = _adjacent_post(ms, j, result.article.text)
+                    people.append((i, m, post))
+                    del persons
+        for in_signing in (True, False):
+            for i, m, post in people:
+                if (i in signing) != in_signing:
+                    continue
+                person = m.of_kind("person")[0]
+                if person in seen:
+                    continue
+                post = post or self._post_on(person, result.date, parties)
+                party = self.known.post_government.get(post) if post else None
+                if party not in parties:
+                    continue
+                if not in_signing and any(s.party == party for s in result.signatories):
+                    continue
+                seen.add(person)
+                s = sentences[i]
+                ev = Evidence.of(result.article, s.start, s.end)
+                result.signatories.append(Signatory(person, m.text, post, party, ev))
+
+    def _post_on(self, person: URIRef, day: date | None, parties: list[URIRef]) -> URIRef | None:
+        for post in self.known.posts_held(person, day) or self.known.posts_held(person, None):
+            if self.known.post_government.get(post) in parties:
+                return post
+        return None
+
+    # --- sectors and challenges ---------------------------------------------------------------
+
+    def _sectors(self, result, sentences, by_sentence) -> None:  # type: ignore[no-untyped-def]
+        seen: set[URIRef] = set()
+        for i, ms in enumerate(by_sentence):
+            found = [(m, m.of_kind("sector")) for m in ms if m.of_kind("sector")]
+            if len(found) < 2:
+                continue
+            s = sentences[i]
+            ev = Evidence.of(result.article, s.start, s.end)
+            for m, sectors in found:
+                if sectors[0] not in seen:
+                    seen.add(sectors[0])
+                    result.sectors.append(Finding(sectors[0], ev, m.text))
+
+    def _challenges(self, result, sentences) -> None:  # type: ignore[no-untyped-def]
+        seen: set[URIRef] = set()
+        for s in sentences:
+            found = [
+                m for m in self.known.gazetteer.find(s.text, s.start) if m.of_kind("challenge")
+            ]
+            if not found or (len(found) < 2 and not _CHALLENGE_CUE.search(s.text)):
+                continue
+            if len(found) < 2:
+                continue
+            ev = Evidence.of(result.article, s.start, s.end)
+            for m in found:
+                challenge = m.of_kind("challenge")[0]
+                if challenge not in seen:
+                    seen.add(challenge)
+                    result.challenges.append(Finding(challenge, ev, m.text))
+
+    # --- quotations ---------------------------------------------------------------------------
+
+    def _quotations(self, result, sentences, matches, quotes) -> None:  # type: ignore[no-untyped-def]
+        text = result.article.text
+        for q in quotes:
+            words = (q.group(1) or q.group(2)).strip()
+            before = text[max(0, q.start() - 120) : q.start()]
+            after = text[q.end() : q.end() + 120]
+            speaker: URIRef | None = None
+            name: str | None = None
+            attributed = False
+            if m := _AFTER.match(after):
+                attributed = True
+                rest_start = q.end() + m.start("rest")
+                if not m.group("nya") and not _PRONOUN_AFTER.match(m.group("rest")):
+                    named = [
+                        x
+                        for x in matches
+                        if rest_start <= x.start <= rest_start + 3 and x.of_kind("person")
+                    ]
+                    if named:
+                        speaker, name = named[0].of_kind("person")[0], named[0].text
+                    elif n := re.match(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", m.group("rest")):
+                        name = n.group(1)
+            elif _BEFORE.search(before):
+                attributed = True
+                inline = [
+                    x
+                    for x in matches
+                    if _sentence_start(sentences, q.start()) <= x.start < q.start()
+                    and x.of_kind("person")
+                ]
+                if inline and not re.search(r"sebagai\s*$|\bas\s*$", before, re.I):
+                    speaker, name = inline[0].of_kind("person")[0], inline[0].text
+            if not attributed:
+                continue
+            if len(words.split()) < _MIN_QUOTE_WORDS and not _BEFORE.search(before):
+                continue
+            if speaker is None and name is None:
+                speaker, name = self._subject_before(sentences, matches, quotes, q.start())
+            start = _sentence_start(sentences, q.start())
+            end = _sentence_end(sentences, q.end())
+            ev = Evidence.of(result.article, start, end)
+            dates = find_dates(text[start:end], result.article.date)
+            spoken = dates[0].value if dates else result.date
+            result.quotations.append(Quotation(words, speaker, name, spoken, ev))
+
+    def _subject_before(self, sentences, matches, quotes, position):  # type: ignore[no-untyped-def]
+        """The first person named (outside quotations) in the nearest sentence before."""
+        inside = [(q.start(), q.end()) for q in quotes]
+        current = [s for s in sentences if s.start <= position < s.end + 1]
+        candidates = [s for s in sentences if s.end <= position]
+        if current:
+            candidates.append(Sentence(current[0].text, current[0].start, position))
+        for s in reversed(candidates):
+            people = [
+                m
+                for m in matches
+                if s.start <= m.start < s.end
+                and m.of_kind("person")
+                and not any(a <= m.start < b for a, b in inside)
+            ]
+            if people:
+                return people[0].of_kind("person")[0], people[0].text
+        return None, None
+
+    # --- earlier partnerships -----------------------------------------------------------------
+
+    def _earlier(self, result, sentences, by_sentence) -> None:  # type: ignore[no-untyped-def]
+        parties = [p.value for p in result.parties]
+        if not parties:
+            return
+        seen: set[URIRef] = set()
+        for i, s in enumerate(sentences):
+            if not _EARLIER.search(s.text):
+                continue
+            governments: list[URIRef] = []
+            for m in by_sentence[i]:
+                for gov, _weight in self._governments_of(m):
+                    if gov not in governments:
+                        governments.append(gov)
+            own = [g for g in governments if g in parties] or parties[:1]
+            for gov in governments:
+                if gov in parties or gov in seen:
+                    continue
+                seen.add(gov)
+                ev = Evidence.of(result.article, s.start, s.end)
+                result.earlier.append((own[0], gov, ev))
+
+
+def _adjacent_post(ms: list[Match], j: int, text: str) -> URIRef | None:
+    """The post named right before ("Gubernur DKI Jakarta, Pramono Anung") or after a person."""
+    for k in (j - 1, j + 1):
+        if 0 <= k < len(ms) and (posts := ms[k].of_kind("post")):
+            a, b = sorted((ms[k], ms[j]), key=lambda m: m.start)
+            gap = text[a.end : b.start]
+            if len(gap) <= 4 and normalise(gap).strip(" ,(") == "":
+                return posts[0]
+    return None
+
+
+def _sentence_start(sentences: list[Sentence], position: int) -> int:
+    for s in sentences:
+        if s.start <= position < s.end:
+            return s.start
+    return position
+
+
+def _sentence_end(sentences: list[Sentence], position: int) -> int:
+    for s in sentences:
+        if s.start < position <= s.end:
+            end = s.end
+            following = [t for t in sentences if t.start >= position]
+            if following and following[0].start - position < 3 and end == position:
+                return following[0].end
+            return end
+    return position

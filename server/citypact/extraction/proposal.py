@@ -1,0 +1,506 @@
+"""A proposal: the findings as RDF statements for a curator to review, each with its evidence.
+
+Modelling (docs/model.md, "Extracted from news"): every proposed node cites the article with
+``prov:wasDerivedFrom`` and carries the sentence it was read from as ``cp:evidence``; entities
+the graph does not hold get new IRIs under ``https://w3id.org/citypact/id/{kind}/{slug}`` and
+``cp:needsReview true``. Each statement holds the triples it needs (its node's type, label and
+source too), so any subset of accepted statements is a graph of its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
+from rdflib.term import Node
+
+from ..importing.reconcile import slugify
+from ..namespaces import CP, ID, SCHEMA, bind_prefixes, entity_iri
+from .extractor import Evidence, Extraction
+from .gazetteer import normalise
+from .knowledge import Knowledge
+
+Triple = tuple[Node, Node, Node]
+_ABBREVIATION = {
+    CP.LetterOfIntent: "loi",
+    CP.MemorandumOfUnderstanding: "mou",
+    CP.JointDeclaration: "joint-declaration",
+    CP.SisterCityAgreement: "sister-city-agreement",
+    CP.MinutesOfTalks: "minutes-of-talks",
+    CP.Proclamation: "proclamation",
+    CP.UnspecifiedAgreement: "agreement",
+}
+KINDS = (
+    "source",
+    "agreement",
+    "date",
+    "place",
+    "parties",
+    "partnership",
+    "signatories",
+    "sectors",
+    "challenges",
+    "quotations",
+    "partnerships",
+)
+
+
+@dataclass
+class Statement:
+    """One proposed statement: its headline triple, its evidence and every triple it needs."""
+
+    id: str
+    kind: str
+    subject: URIRef
+    predicate: URIRef
+    object: Node
+    evidence: Evidence
+    key: str
+    new: list[str] = field(default_factory=list)
+    triples: list[Triple] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        """The statement for /api/extract."""
+        return {
+            "id": self.id,
+            "kind": self.kind,
+            "subject": str(self.subject),
+            "predicate": str(self.predicate),
+            "object": str(self.object),
+            "object_is_iri": isinstance(self.object, URIRef),
+            "key": self.key,
+            "evidence": {
+                "text": self.evidence.text,
+                "start": self.evidence.start,
+                "end": self.evidence.end,
+            },
+            "new_entities": self.new,
+            "triples": len(self.triples),
+        }
+
+
+@dataclass
+class Proposal:
+    """The statements proposed from one article."""
+
+    statements: list[Statement]
+    source: URIRef
+    lang: str
+
+    def graph(self, accepted: set[str] | None = None) -> Graph:
+        """The triples of all statements, or only of the accepted ones (by id)."""
+        graph = Graph()
+        bind_prefixes(graph)
+        for st in self.statements:
+            if accepted is None or st.id in accepted:
+                for triple in st.triples:
+                    graph.add(triple)
+        return graph
+
+    def turtle(self, accepted: set[str] | None = None) -> str:
+        """The proposal as Turtle."""
+        return self.graph(accepted).serialize(format="turtle")
+
+    def keys(self) -> dict[str, set[str]]:
+        """Comparable keys by kind (for the evaluation)."""
+        out: dict[str, set[str]] = {}
+        for st in self.statements:
+            out.setdefault(st.kind, set()).add(st.key)
+        return out
+
+
+def short(iri: Node) -> str:
+    """``government/dki-jakarta`` for an entity IRI, ``LetterOfIntent`` for a cp: term."""
+    text = str(iri)
+    if text.startswith(str(ID)):
+        return text[len(str(ID)) :]
+    if text.startswith(str(CP)):
+        return text[len(str(CP)) :]
+    return text
+
+
+class ProposalBuilder:
+    """Turns one extraction into statements, reusing the graph's IRIs where it has the entity."""
+
+    def __init__(self, known: Knowledge, extraction: Extraction) -> None:
+        self.known = known
+        self.x = extraction
+        self.lang = extraction.lang
+        self.statements: list[Statement] = []
+        self.minted: set[URIRef] = set()
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    def text(self, value: str) -> Literal:
+        return Literal(value, lang=self.lang)
+
+    def mint(self, kind: str, slug: str) -> URIRef:
+        iri = URIRef(entity_iri(kind, slugify(slug)))
+        self.minted.add(iri)
+        return iri
+
+    def ident(self, iri: URIRef, cls: URIRef, label: Literal) -> list[Triple]:
+        """Type and label of a minted node (an entity the graph holds keeps its own)."""
+        if iri not in self.minted:
+            return []
+        return [(iri, RDF.type, cls), (iri, RDFS.label, label)]
+
+    def flag(self, iri: URIRef) -> list[Triple]:
+        return [(iri, CP.needsReview, Literal(True))] if iri in self.minted else []
+
+    def cite(self, iri: URIRef, evidence: Evidence) -> list[Triple]:
+        out: list[Triple] = [(iri, PROV.wasDerivedFrom, self.source)]
+        if evidence.text and evidence.end > evidence.start:
+            out.append((iri, CP.evidence, self.text(evidence.text)))
+        return out + self.flag(iri)
+
+    def add(
+        self,
+        kind: str,
+        triple: Triple,
+        evidence: Evidence,
+        key: str,
+        triples: list[Triple],
+    ) -> None:
+        s, p, o = triple
+        new = sorted(
+            {str(t) for t in (s, o) if isinstance(t, URIRef) and t in self.minted}
+            | {
+                str(t)
+                for tr in triples
+                for t in tr[::2]
+                if isinstance(t, URIRef) and t in self.minted
+            }
+        )
+        self.statements.append(
+            Statement(
+                f"s{len(self.statements) + 1}",
+                kind,
+                s,  # type: ignore[arg-type]
+                p,  # type: ignore[arg-type]
+                o,
+                evidence,
+                key,
+                new,
+                [triple, *triples, *self.source_base],
+            )
+        )
+
+    # --- the proposal -------------------------------------------------------------------------
+
+    def build(self) -> Proposal:
+        self._source()
+        self._agreement()
+        return Proposal(self.statements, self.source, self.lang)
+
+    def _source(self) -> None:
+        article = self.x.article
+        known = self.known.sources
+        existing = None
+        for name in (article.url, article.filename, article.title):
+            if name and (found := known.get(normalise(name))):
+                existing = found
+                break
+        title = article.title or (article.text[:80] + "…")
+        slug = f"{article.outlet or 'article'}-{title}"[:80]
+        self.source = existing or self.mint("source", slug)
+        src = self.source
+        head = Evidence(" · ".join(article.header), 0, 0)
+        self.source_base: list[Triple] = [
+            *self.ident(src, CP.NewsArticle, self.text(title)),
+            (src, DCTERMS.language, Literal(self.lang, datatype=XSD.language)),
+            *self.flag(src),
+        ]
+        if article.url:
+            self.source_base.append((src, SCHEMA.url, URIRef(article.url)))
+        if article.filename:
+            self.source_base.append((src, CP.localCopy, Literal(article.filename)))
+        self.add(
+            "source", (src, DCTERMS.title, self.text(title)), head, f"title={normalise(title)}", []
+        )
+        if article.outlet:
+            org = self._named("organization", article.outlet)
+            extra = self._new_entity(org, CP.Organization, article.outlet)
+            self.add(
+                "source", (src, DCTERMS.publisher, org), head, f"publisher={short(org)}", extra
+            )
+        for role, name in ((SCHEMA.author, article.author), (SCHEMA.editor, article.editor)):
+            if name:
+                person = self._named("person", name)
+                extra = self._new_entity(person, CP.Person, name)
+                label = "author" if role == SCHEMA.author else "editor"
+                self.add("source", (src, role, person), head, f"{label}={short(person)}", extra)
+        if article.date:
+            value = Literal(article.date.isoformat(), datatype=XSD.date)
+            self.add("source", (src, DCTERMS.date, value), head, f"date={article.date}", [])
+
+    def _named(self, kind: str, name: str) -> URIRef:
+        for m in self.known.gazetteer.find(name):
+            if m.text == name.strip() and (iris := m.of_kind(kind)):
+                return iris[0]
+        return self.mint(kind, name)
+
+    def _new_entity(self, iri: URIRef, cls: URIRef, name: str) -> list[Triple]:
+        if iri not in self.minted:
+            return []
+        return [(iri, RDF.type, cls), (iri, RDFS.label, self.text(name)), *self.flag(iri)]
+
+    def _agreement(self) -> None:
+        x = self.x
+        if x.document_type is None or x.date is None or len(x.parties) < 2:
+            return
+        parties = [p.value for p in x.parties]
+        places = [self._place_slug(g) for g in parties]
+        existing = self.known.existing(parties)
+        agreement = next(
+            (
+                URIRef(r["agreement"])
+                for r in existing
+                if r.get("agreement") and r.get("date") == x.date.isoformat()
+            ),
+            None,
+        )
+        doc = x.document_type.value
+        if agreement is None:
+            agreement = self.mint(
+                "agreement",
+                f"{places[0]}-{places[1]}-{_ABBREVIATION.get(doc, 'agreement')}-{x.date}",
+            )
+        self.agreement = agreement
+        gz = self.known.gazetteer
+        names = f"{gz.label(parties[0])} and {gz.label(parties[1])}"
+        label = f"{gz.label(doc, 'en')} between {names} ({x.date})"
+        base: list[Triple] = [
+            *self.ident(agreement, CP.Agreement, Literal(label, lang="en")),
+            *self.cite(agreement, x.document_type.evidence),
+        ]
+        self.agreement_base = base
+        self.add(
+            "agreement",
+            (agreement, CP.documentType, doc),
+            x.document_type.evidence,
+            short(doc),
+            base,
+        )
+        date_ev = x.date_evidence or x.document_type.evidence
+        self.add(
+            "date",
+            (agreement, CP.date, Literal(x.date.isoformat(), datatype=XSD.date)),
+            date_ev,
+            x.date.isoformat(),
+            base,
+        )
+        if x.place is not None:
+            self.add(
+                "place",
+                (agreement, CP.signedIn, x.place.value),
+                x.place.evidence,
+                short(x.place.value),
+                base,
+            )
+        for party in x.parties:
+            self.add(
+                "parties",
+                (agreement, CP.party, party.value),
+                party.evidence,
+                short(party.value),
+                base,
+            )
+        self._partnership(existing, parties)
+        self._signatures(existing)
+        self._commitments(existing)
+        for ch in x.challenges:
+            self.add(
+                "challenges",
+                (agreement, CP.motivatedBy, ch.value),
+                ch.evidence,
+                short(ch.value),
+                base,
+            )
+        self._quotations()
+        self._earlier()
+
+    def _place_slug(self, government: URIRef) -> str:
+        for place, gov in self.known.government_of_place.items():
+            if gov == government:
+                return str(place).rsplit("/", 1)[-1]
+        return str(government).rsplit("/", 1)[-1]
+
+    def _partnership_triples(
+        self, a: URIRef, b: URIRef, ev: Evidence, kind: URIRef
+    ) -> tuple[URIRef, list[Triple]]:
+        found = self.known.partnerships.get(frozenset((a, b)))
+        if found is not None:
+            return found, self.cite(found, ev)
+        iri = self.mint("partnership", f"{self._place_slug(a)}-{self._place_slug(b)}")
+        gz = self.known.gazetteer
+        return iri, [
+            *self.ident(
+                iri,
+                CP.Partnership,
+                Literal(f"{gz.label(a)} – {gz.label(b)} partnership", lang="en"),
+            ),
+            (iri, CP.partner, a),
+            (iri, CP.partner, b),
+            (iri, CP.partnershipType, kind),
+            *self.cite(iri, ev),
+        ]
+
+    def _partnership(self, existing: list[dict[str, str]], parties: list[URIRef]) -> None:
+        ev = self.x.parties[0].evidence
+        iri, triples = self._partnership_triples(
+            parties[0], parties[1], ev, self.x.partnership_type
+        )
+        self.add(
+            "partnership",
+            (self.agreement, CP.partnership, iri),
+            ev,
+            short(iri),
+            self.agreement_base + triples,
+        )
+
+    def _signatures(self, existing: list[dict[str, str]]) -> None:
+        x = self.x
+        assert x.date is not None
+        for sig in x.signatories:
+            if sig.person is None or sig.party is None:
+                continue
+            found = next(
+                (
+                    URIRef(r["signature"])
+                    for r in existing
+                    if r.get("agreement") == str(self.agreement)
+                    and r.get("signatory") == str(sig.person)
+                    and r.get("signature")
+                ),
+                None,
+            )
+            iri = found or self.mint(
+                "signature",
+                f"{short(self.agreement).split('/')[-1]}-{short(sig.person).split('/')[-1]}",
+            )
+            gz = self.known.gazetteer
+            triples: list[Triple] = [
+                *self.ident(
+                    iri,
+                    CP.Signature,
+                    Literal(
+                        f"Signature of {gz.label(sig.person)} for {gz.label(sig.party)} ({x.date})",
+                        lang="en",
+                    ),
+                ),
+                (iri, CP.signatureOf, self.agreement),
+                (self.agreement, CP.signature, iri),
+                (iri, CP.signedFor, sig.party),
+                *self.cite(iri, sig.evidence),
+                *self.agreement_base,
+            ]
+            if sig.post is not None:
+                triples.append((iri, CP.signedAs, sig.post))
+                if not self.known.holds(sig.person, sig.post, x.date):
+                    tenure = self.mint(
+                        "tenure",
+                        f"{short(sig.person).split('/')[-1]}-{short(sig.post).split('/')[-1]}-{x.date}",
+                    )
+                    triples += [
+                        *self.ident(
+                            tenure,
+                            CP.Tenure,
+                            Literal(f"{gz.label(sig.person)}, {gz.label(sig.post)}", lang="en"),
+                        ),
+                        (tenure, CP.holder, sig.person),
+                        (tenure, CP.post, sig.post),
+                        (tenure, CP.attestedOn, Literal(x.date.isoformat(), datatype=XSD.date)),
+                        *self.cite(tenure, sig.evidence),
+                    ]
+            key = f"{short(sig.person)}|{short(sig.post) if sig.post else ''}"
+            self.add("signatories", (iri, CP.signatory, sig.person), sig.evidence, key, triples)
+
+    def _commitments(self, existing: list[dict[str, str]]) -> None:
+        for finding in self.x.sectors:
+            found = next(
+                (
+                    URIRef(r["commitment"])
+                    for r in existing
+                    if r.get("agreement") == str(self.agreement)
+                    and r.get("sector") == str(finding.value)
+                    and r.get("commitment")
+                ),
+                None,
+            )
+            sector_slug = short(finding.value).split("/")[-1]
+            iri = found or self.mint(
+                "commitment", f"{short(self.agreement).split('/')[-1]}-{sector_slug}"
+            )
+            gz = self.known.gazetteer
+            triples: list[Triple] = [
+                *self.ident(
+                    iri,
+                    CP.Commitment,
+                    Literal(f"{gz.label(self.agreement)}: {gz.label(finding.value)}", lang="en"),
+                ),
+                (iri, CP.commitmentOf, self.agreement),
+                (iri, CP.status, CP.Stated),
+                *self.cite(iri, finding.evidence),
+                *self.agreement_base,
+            ]
+            if finding.wording:
+                triples.append((iri, CP.statedAs, self.text(finding.wording)))
+            self.add(
+                "sectors",
+                (iri, CP.sector, finding.value),
+                finding.evidence,
+                short(finding.value),
+                triples,
+            )
+
+    def _quotations(self) -> None:
+        gz = self.known.gazetteer
+        for number, q in enumerate(self.x.quotations, start=1):
+            speaker = q.speaker
+            extra: list[Triple] = []
+            if speaker is None:
+                if not q.speaker_name:
+                    continue
+                speaker = self.mint("person", q.speaker_name)
+                extra = self._new_entity(speaker, CP.Person, q.speaker_name)
+            words = " ".join(normalise(q.text).split()[:5])
+            iri = self.mint(
+                "quotation",
+                f"{short(self.source).split('/')[-1][:40]}-{short(speaker).split('/')[-1]}-{words}",
+            )
+            triples: list[Triple] = [
+                *self.ident(
+                    iri,
+                    CP.Quotation,
+                    Literal(f"{gz.label(speaker)}: “{' '.join(q.text.split()[:8])}…”", lang="en"),
+                ),
+                (iri, CP.text, self.text(q.text)),
+                (iri, CP.about, self.agreement),
+                *self.cite(iri, q.evidence),
+                *self.agreement_base,
+                *extra,
+            ]
+            if q.spoken_on is not None:
+                triples.append(
+                    (iri, CP.spokenOn, Literal(q.spoken_on.isoformat(), datatype=XSD.date))
+                )
+            for ch in self.x.challenges:
+                if normalise(ch.wording) in normalise(q.text):
+                    triples.append((iri, CP.mentionsChallenge, ch.value))
+            key = f"{short(speaker)}: {' '.join(normalise(q.text).split()[:6])}"
+            self.add("quotations", (iri, CP.speaker, speaker), q.evidence, key, triples)
+            del number
+
+    def _earlier(self) -> None:
+        for own, other, ev in self.x.earlier:
+            iri, triples = self._partnership_triples(own, other, ev, CP.Cooperation)
+            key = " + ".join(sorted((short(own), short(other))))
+            self.add("partnerships", (iri, CP.partner, other), ev, key, triples)
+
+
+def build_proposal(known: Knowledge, extraction: Extraction) -> Proposal:
+    """The proposal of one extraction."""
+    return ProposalBuilder(known, extraction).build()

@@ -1,0 +1,81 @@
+"""The whole path from an article to a validated proposal, as the CLI and the server run it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from ..incremental import IncrementalValidator
+from ..queries import QueryRegistry
+from ..reports import report_to_dict
+from ..store import Store
+from ..submissions import SubmissionRefused, SubmissionService
+from ..validation import ValidationReport, Validator
+from .article import read_article
+from .extractor import Extraction, Extractor
+from .knowledge import Knowledge
+from .proposal import Proposal, build_proposal
+
+
+@dataclass
+class Extracted:
+    """An article's extraction, its proposal and the proposal's validation report."""
+
+    extraction: Extraction
+    proposal: Proposal
+    report: ValidationReport | None
+    refused: str | None = None
+
+    def summary(self, lang: str = "en") -> dict[str, Any]:
+        """The validation report in short (as /api/validate gives it)."""
+        if self.report is None:
+            return {"conforms": False, "violations": 1, "warnings": 0, "refused": self.refused}
+        return report_to_dict(self.report, lang)
+
+    def to_json(self) -> dict[str, Any]:
+        """The answer of POST /api/extract."""
+        article = self.extraction.article
+        return {
+            "language": self.extraction.lang,
+            "article": {
+                "title": article.title,
+                "outlet": article.outlet,
+                "author": article.author,
+                "editor": article.editor,
+                "date": article.date.isoformat() if article.date else None,
+                "url": article.url,
+                "text": article.text,
+            },
+            "source": str(self.proposal.source),
+            "statements": [s.to_json() for s in self.proposal.statements],
+            "validation": self.summary(),
+            "turtle": self.proposal.turtle(),
+        }
+
+
+def extract_article(
+    raw: str,
+    store: Store,
+    *,
+    lang: str | None = None,
+    article_date: date | None = None,
+    filename: str | None = None,
+    service: SubmissionService | None = None,
+    validate: bool = True,
+) -> Extracted:
+    """Read, extract, propose and (unless ``validate`` is False) validate against the store."""
+    known = Knowledge.from_store(store)
+    article = read_article(raw, filename)
+    extraction = Extractor(known).extract(article, lang, article_date)
+    proposal = build_proposal(known, extraction)
+    if not validate:
+        return Extracted(extraction, proposal, None)
+    service = service or SubmissionService(
+        store, IncrementalValidator(store, Validator.bundled()), QueryRegistry()
+    )
+    try:
+        report = service.validate(proposal.graph())
+    except SubmissionRefused as err:
+        return Extracted(extraction, proposal, None, str(err))
+    return Extracted(extraction, proposal, report)
