@@ -17,6 +17,7 @@ from . import __version__
 from .backends import ensure_bundled_data, open_store
 from .incremental import IncrementalValidator
 from .queries import QueryRegistry
+from .query_processes import QueryProcessPool
 from .querying import QueryGate
 from .rate_limit import RateLimitMiddleware
 from .request_ids import REQUEST_ID_HEADER, RequestIdMiddleware, request_id_of
@@ -33,6 +34,19 @@ STATIC_DIR = Path(__file__).parent / "static"
 def error_body(status: int, message: str) -> dict[str, object]:
     """The JSON body of every error answer."""
     return {"error": {"status": status, "message": message}}
+
+
+def _query_pool(settings: Settings, store: object) -> QueryProcessPool | None:
+    """Worker processes for /sparql on a persistent embedded store, unless threads are asked."""
+    from .store_embedded import EmbeddedStore
+
+    if (
+        settings.query_isolation == "process"
+        and isinstance(store, EmbeddedStore)
+        and store.path is not None
+    ):
+        return QueryProcessPool(store.path, settings.max_concurrent_queries)
+    return None
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -52,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 # A remote endpoint that is down at start-up: serve 503s until it returns.
                 log.warning("remote store not ready at start-up: %s", err)
             app.state.store = store
+            app.state.query_pool = _query_pool(settings, store)
             app.state.submissions = SubmissionService(
                 store,
                 IncrementalValidator(
@@ -61,6 +76,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
             yield
         finally:
+            if getattr(app.state, "query_pool", None) is not None:
+                app.state.query_pool.close()
             store.close()
 
     app = FastAPI(

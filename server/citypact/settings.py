@@ -66,6 +66,11 @@ class Settings(BaseSettings):
         description="SPARQL queries /sparql evaluates at once (timed-out ones count until "
         "they stop); beyond, requests queue within their time limit, then get 503.",
     )
+    query_isolation: Literal["process", "thread"] = Field(
+        "process",
+        description="How /sparql runs queries on the embedded store: in worker processes, "
+        "stopped at their timeout (process), or in threads, which run on to their end (thread).",
+    )
     # --- linked data: begin ---
     base_iri: str = Field(
         "https://w3id.org/citypact/",

@@ -86,6 +86,7 @@ class EmbeddedStore(Store):
                 f"cannot open the store in {path}: {err}. Is another CityPact process using it?"
             ) from err
         self.read_only = read_only
+        self.generation = 0  # counts writes, so readers in other processes know to reopen
 
     @classmethod
     def wrap(cls, store: ox.Store, read_only: bool = False) -> EmbeddedStore:
@@ -94,6 +95,7 @@ class EmbeddedStore(Store):
         self.path = None
         self._store = store
         self.read_only = read_only
+        self.generation = 0
         return self
 
     @property
@@ -147,6 +149,8 @@ class EmbeddedStore(Store):
             raise QuerySyntaxError(str(err)) from None
         except OSError as err:
             raise write_failure(err) from None
+        finally:
+            self.generation += 1
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> int:
         self._writable()
@@ -155,6 +159,8 @@ class EmbeddedStore(Store):
             self._store.extend(batch)  # one transaction: all or nothing
         except OSError as err:
             raise write_failure(err) from None
+        finally:
+            self.generation += 1
         return len(batch)
 
     def load_file(self, path: Path, graph: str | None = None, progress: bool = False) -> int:
@@ -189,6 +195,7 @@ class EmbeddedStore(Store):
                 if bar is not None:
                     bar.close()
         self._store.flush()
+        self.generation += 1
         return self._store_size() - before
 
     def _store_size(self) -> int:

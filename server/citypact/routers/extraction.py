@@ -16,6 +16,7 @@ from starlette.concurrency import run_in_threadpool
 from ..extraction.proposal import short
 from ..extraction.service import Extracted, extract_article
 from ..html_pages import esc
+from ..models import error_responses
 from ..page_layout import page, section
 from ..submissions import SubmissionMeta, SubmissionService
 
@@ -54,6 +55,7 @@ async def _extract(
 @router.post(
     "/api/extract",
     summary="Propose graph additions from a news article",
+    responses=error_responses(400, 413, 415, 422, 429, 503),
     openapi_extra={
         "requestBody": {
             "content": {t: {"schema": {"type": "string"}} for t in TEXT_TYPES},

@@ -28,6 +28,7 @@ from ..models import content_responses, error_responses
 from ..namespaces import ID
 from ..negotiation import negotiate
 from ..queries import QueryError
+from ..query_processes import QueryProcessPool
 from ..querying import QueryGate, in_thread
 from ..service_description import PREFIXES, describe_service, query_page
 from ..settings import Settings
@@ -354,6 +355,9 @@ async def _evaluate(request: Request, query: str, options: QueryOptions) -> Quer
     endpoint = str(request.url.replace(query="", fragment=""))
     text = with_base(query, endpoint)
     try:
+        pool: QueryProcessPool | None = getattr(request.app.state, "query_pool", None)
+        if pool is not None:
+            return await pool.run(text, options, getattr(_store(request), "generation", 0))
         gate: QueryGate = request.app.state.query_gate
         return await gate.run(
             _query_in_worker, _store(request), text, options, timeout=options.timeout
