@@ -1428,6 +1428,7 @@ def check_outage(
         for thread in workers:
             thread.start()
         time.sleep(cfg.steady_seconds)
+        killing = time.perf_counter() - t0  # requests ended before this saw a live backend
         kill_hard(oxigraph)
         killed = time.perf_counter() - t0  # once the process is gone
         time.sleep(cfg.outage_seconds)
@@ -1455,7 +1456,7 @@ def check_outage(
             citypact.stop()
         oxigraph.stop()
     end = time.perf_counter() - t0
-    before = [s for s in samples if s.started + s.seconds < killed]
+    before = [s for s in samples if s.started + s.seconds < killing]
     # The outage proper: from the kill until the restart begins (once the new process binds
     # its port, which the readiness poll sees a little later, answers are 200 again).
     during = [s for s in samples if s.started > killed and s.started + s.seconds < restarting]
@@ -1522,6 +1523,15 @@ def check_outage(
         "",
     ]
     lines += [f"- unexpected: {s.kind} {s.status} {s.body[:150]}" for s in bad_during[:5]]
+    lines += [
+        f"- error at {s.started:.2f} s: {s.kind} {s.status} {s.body[:150]}"
+        for s in server_errors[:5]
+    ]
+    lines += [
+        f"- before the kill, not 2xx: {s.kind} {s.status} {s.body[:150]}"
+        for s in before
+        if not 200 <= s.status < 300
+    ][:5]
     passed = (
         statuses_during.get(503, 0) > 0
         and not bad_during
