@@ -19,7 +19,8 @@ from rdflib import Graph, URIRef
 from citypact.app import create_app
 from citypact.backends import ensure_bundled_data
 from citypact.cli import main
-from citypact.extraction.dates import find_dates, parse_date
+from citypact.extraction.article import read_article
+from citypact.extraction.dates import find_dates, parse_date, relative_day
 from citypact.extraction.evaluation import EVALUATED_KINDS, evaluate, load_cases
 from citypact.extraction.gazetteer import Gazetteer, normalise
 from citypact.extraction.knowledge import extraction_queries
@@ -315,3 +316,39 @@ def test_review_flow_submits_only_the_accepted_statements(client: TestClient) ->
     assert (None, CP.evidence, None) in stored
     (meta,) = service.describe(ident.group(1))
     assert meta.get("note") == "review test"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Pada 3hb. Mac 2024 kedua-dua majlis bertemu.", date(2024, 3, 3)),
+        ("The mayors met on Tuesday (Mar 5) in the city.", date(2024, 3, 5)),
+        ("SOMEWHERE, Mar 6: The council signed a pact.", date(2024, 3, 6)),
+    ],
+)
+def test_dates_without_a_year_or_with_malay_day_marks(text: str, expected: date) -> None:
+    assert find_dates(text, date(2024, 3, 10))[0].value == expected
+
+
+def test_relative_days_count_from_the_article_date() -> None:
+    assert relative_day("The pact was signed here yesterday.", date(2024, 3, 6)) == date(2024, 3, 5)
+    assert relative_day("Perjanjian ditandatangani hari ini.", date(2024, 3, 6)) == date(2024, 3, 6)
+    assert relative_day("No day is named.", date(2024, 3, 6)) is None
+
+
+def test_header_byline_splits_author_date_and_editor() -> None:
+    raw = "A Made Up Title About Two Towns\n\n"
+    raw += "Oleh Ani, Senin, 4 Mar 2024 | 10:00 WIB - Redaktur: Budi\n\n"
+    raw += "Kota A dan Kota B sepakat bekerja sama dalam berbagai bidang pembangunan kota hari ini."
+    article = read_article(raw)
+    assert (article.author, article.editor, article.date) == ("Ani", "Budi", date(2024, 3, 4))
+
+
+def test_outlet_from_dateline_team_byline_and_copyright() -> None:
+    body = "Two towns agreed today to cooperate on many matters of shared interest and growth."
+    assert read_article(f"TOWNVILLE, EXAMPLENEWS.COM – {body}").outlet == "EXAMPLENEWS.COM"
+    assert read_article(f"By Example Daily Team\n{body}").outlet == "Example Daily"
+    assert read_article(f"{body}\n© 2024 Example Centre. All rights reserved.").outlet == (
+        "Example Centre"
+    )
+    assert read_article(f"SOMEWHERE, Mar 6: {body}").outlet is None

@@ -8,15 +8,18 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 
-from .dates import parse_date
+from .dates import WEEKDAY_NAMES, find_dates, parse_date
 
 _HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[ >])", re.I)
 _BY = re.compile(r"^(?:-\s*)?(?:by|oleh|penulis|reporter|pewarta|written by)\s*:?\s+(.+)$", re.I)
 _EDITOR = re.compile(r"^(?:-\s*)?(?:editor|penyunting|redaktur|edited by)\s*:?\s+(.+)$", re.I)
-_DATELINE = re.compile(
-    r"^(?P<outlet>[A-Z][\w.&-]*(?: [A-Z][\w.&-]*){0,2}),\s+(?P<place>[A-Z][\w' -]{1,40}?)"
-    r"(?:\s*\([^)]*\))?\s*[:–—-]\s+"
+_SEGMENT = re.compile(r"\s+[|–—-]\s+")
+_TEAM = re.compile(r"^(?P<outlet>.+?)\s+(?:team|tim|redaksi|desk|staff)$", re.I)
+_COPYRIGHT = re.compile(
+    r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*)?(?P<outlet>[^.\n]{3,60}?)\.?\s+all rights", re.I
 )
+_DATELINE_HEAD = re.compile(r"^(?P<head>[A-Z][^\n]{1,59}?)\s*(?:--|[–—:-]\s)", re.M)
+_DOMAIN = re.compile(r"\.(?:com|co\.id|co|id|my|net|org|news)\b", re.I)
 _SKIP_LINES = {"avatar photo", "×", "x", "sebarkan artikel ini", "share this article", "share"}
 _BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "article", "section", "title"}
 
@@ -35,6 +38,7 @@ class Article:
     section: str | None = None
     filename: str | None = None
     header: list[str] = field(default_factory=list)
+    dateline: list[str] = field(default_factory=list)
 
 
 class _HtmlText(HTMLParser):
@@ -124,10 +128,8 @@ def _from_text(raw: str, filename: str | None, header_title: str | None = None) 
             break
         article.header.append(stripped)
         bare = stripped.lstrip("-• ").strip()
-        if m := _BY.match(stripped):
-            article.author = m.group(1).strip()
-        elif m := _EDITOR.match(stripped):
-            article.editor = m.group(1).strip()
+        if _BY.match(stripped) or _EDITOR.match(stripped):
+            _byline(article, stripped)
         elif (found := parse_date(bare)) and len(bare.split()) <= 6:
             article.date = article.date or found
         elif bare.lower() in _SKIP_LINES or len(bare) <= 2 or bare.isdigit():
@@ -137,7 +139,40 @@ def _from_text(raw: str, filename: str | None, header_title: str | None = None) 
         elif article.title is None and len(bare.split()) == 1 and article.section is None:
             article.section = bare
     body = "\n".join(line.rstrip() for line in lines[body_start:]).strip()
-    if m := _DATELINE.match(body):
-        article.outlet = article.outlet or m.group("outlet")
     article.text = body
+    if article.author and (m := _TEAM.match(article.author)):
+        article.outlet = article.outlet or m.group("outlet").strip()
+        article.author = None
+    if m := _COPYRIGHT.search(body):
+        article.outlet = article.outlet or m.group("outlet").strip()
+    for line in body.split("\n")[:6]:
+        if len(line) < 160 and (_BY.match(line.strip()) or _EDITOR.match(line.strip())):
+            _byline(article, line.strip())
+    first_lines = [
+        line
+        for line in body.split("\n")[:12]
+        if line.strip() and not (_BY.match(line.strip()) or _EDITOR.match(line.strip()))
+    ][:6]
+    if m := _DATELINE_HEAD.search("\n".join(first_lines)):
+        parts = [re.sub(r"\([^)]*\)", "", p).strip() for p in m.group("head").split(",")]
+        article.dateline = [p for p in parts if p and not parse_date(p)]
+    if article.outlet is None:
+        article.outlet = next((p for p in article.dateline if _DOMAIN.search(p)), None)
+    if article.date is None and (lead := find_dates(body[:120])) and lead[0].start < 40:
+        article.date = lead[0].value
     return article
+
+
+def _byline(article: Article, line: str) -> None:
+    """``Oleh Juli, Selasa, 27 Mei 2025 | 19:21 WIB - Redaktur: Untung S``: author, date, editor."""
+    for segment in _SEGMENT.split(line):
+        segment = segment.strip()
+        if m := _BY.match(segment):
+            name = m.group(1).strip()
+            if found := find_dates(name):
+                article.date = article.date or found[0].value
+                name = name[: found[0].start].rstrip(" ,")
+                name = re.sub(rf",?\s*(?:{WEEKDAY_NAMES})\s*,?$", "", name, flags=re.I).strip()
+            article.author = article.author or name or None
+        elif m := _EDITOR.match(segment):
+            article.editor = article.editor or m.group(1).strip()

@@ -2,14 +2,18 @@
 
 ``Senin (11/8)`` (day/month, the year from the article's date or, failing that, from the
 weekday), ``Selasa (27/5/2025)``, ``11/8/2025``, ``11 Agt 2025``, ``14 Ogos 2025``,
-``27 May 2025``, ``August 14, 2025`` and ISO ``2025-08-11``.
+``27 May 2025``, ``August 14, 2025``, Malay ``11hb. Ogos 2025``, ISO ``2025-08-11``, and a day
+and month without a year when the writing marks them as a date: ``Monday (Aug 11)``,
+``(Aug 2)`` or a dateline ``KUCHING, Aug 14:`` (the year as for ``Senin (11/8)``).
+Relative days (``today``, ``hari ini``, ``yesterday``, ``semalam``, ``kemarin``) are found by
+``relative_day``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 MONTHS: dict[str, int] = {}
 for _number, _names in enumerate(
@@ -49,6 +53,7 @@ for _number, _names in enumerate(
 
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
+WEEKDAY_NAMES = _WEEKDAY_NAMES
 _PATTERNS = (
     # Senin (11/8) or Selasa (27/5/2025) or (11/8/2025)
     re.compile(
@@ -59,11 +64,42 @@ _PATTERNS = (
     re.compile(r"\b(?P<y>\d{4})-(?P<m>\d{2})-(?P<d>\d{2})(?!\d)"),
     re.compile(r"\b(?P<d>\d{1,2})/(?P<m>\d{1,2})/(?P<y>\d{4})\b"),
     re.compile(
-        rf"\b(?:(?P<wd>{_WEEKDAY_NAMES}),?\s+)?(?P<d>\d{{1,2}})\s+(?P<mn>{_MONTH_NAMES})\.?,?"
-        r"\s+(?P<y>\d{4})\b",
+        rf"\b(?:(?P<wd>{_WEEKDAY_NAMES}),?\s+)?(?P<d>\d{{1,2}})(?:\s*hb\.?)?\s+(?P<mn>{_MONTH_NAMES})"
+        r"\.?,?\s+(?P<y>\d{4})\b",
         re.I,
     ),
     re.compile(rf"\b(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}}),?\s+(?P<y>\d{{4}})\b", re.I),
+    # Monday (Aug 11), (Aug 2), Monday, Aug 11: a day and month the writing marks as a date
+    re.compile(
+        rf"(?:\b(?P<wd>{_WEEKDAY_NAMES})\s*,?\s*)?\(\s*(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})"
+        r"\s*\)",
+        re.I,
+    ),
+    re.compile(
+        rf"\b(?P<wd>{_WEEKDAY_NAMES})\s*,\s*(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})\b(?!\s*,?\s*\d)",
+        re.I,
+    ),
+    # a dateline: KUCHING, Aug 14: or KUALA LUMPUR, 14 Ogos --
+    re.compile(
+        rf"^[A-Z][A-Z .'’-]{{1,40}},\s*(?:(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})"
+        rf"|(?P<d2>\d{{1,2}})\s+(?P<mn2>{_MONTH_NAMES})\.?)\s*(?::|--|[–—-]\s)",
+        re.I | re.M,
+    ),
+)
+_RELATIVE = {
+    "today": 0,
+    "hari ini": 0,
+    "tadi": 0,
+    "yesterday": -1,
+    "semalam": -1,
+    "kemarin": -1,
+    "kelmarin": -1,
+    "tomorrow": 1,
+    "besok": 1,
+    "esok": 1,
+}
+_RELATIVE_WORDS = re.compile(
+    r"\b(" + "|".join(sorted(_RELATIVE, key=len, reverse=True)) + r")\b", re.I
 )
 
 
@@ -102,8 +138,18 @@ def parse_date(
     return found[0].value if found else None
 
 
+def relative_day(text: str, reference: date | None) -> date | None:
+    """The day ``today``, ``yesterday`` (``hari ini``, ``semalam``, ...) in ``text`` names,
+    counted from ``reference`` (the article's date); None without either."""
+    if reference is None or not (m := _RELATIVE_WORDS.search(text)):
+        return None
+    return reference + timedelta(days=_RELATIVE[m.group(1).lower()])
+
+
 def _value(m: re.Match[str], article_date: date | None, today: date) -> date | None:
     groups = m.groupdict()
+    groups["mn"] = groups.get("mn") or groups.get("mn2")
+    groups["d"] = groups.get("d") or groups.get("d2")
     month = MONTHS[groups["mn"].lower()] if groups.get("mn") else int(groups["m"])
     day = int(groups["d"])
     weekday = WEEKDAYS.get((groups.get("wd") or "").lower())

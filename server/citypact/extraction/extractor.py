@@ -13,7 +13,7 @@ from rdflib import URIRef
 
 from ..namespaces import CP
 from .article import Article
-from .dates import find_dates
+from .dates import find_dates, relative_day
 from .gazetteer import Match, normalise
 from .knowledge import Knowledge
 from .language import detect_language
@@ -128,6 +128,8 @@ class Extractor:
         """The findings of one article (``lang`` and ``article_date`` override detection)."""
         if article_date is not None:
             article.date = article_date
+        if article.outlet is None:
+            article.outlet = self._dateline_outlet(article)
         text = article.text
         result = Extraction(article, lang or detect_language(f"{article.title or ''} {text}"))
         sentences = split_sentences(text)
@@ -155,6 +157,15 @@ class Extractor:
         self._earlier(result, sentences, by_sentence)
         return result
 
+    def _dateline_outlet(self, article: Article) -> str | None:
+        """The part of the dateline (``KBRN, Jakarta:``, ``Jakarta, InfoPublik -``) that names
+        an organization of the graph."""
+        for part in article.dateline:
+            for m in self.known.gazetteer.find(part):
+                if m.of_kind("organization"):
+                    return part
+        return None
+
     # --- the agreement ------------------------------------------------------------------------
 
     def _document_type(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
@@ -176,8 +187,11 @@ class Extractor:
         for i in order:
             s = sentences[i]
             found = find_dates(s.text, article.date)
-            if found:
-                result.date = found[0].value
+            day = found[0].value if found else None
+            if day is None and i in signing:
+                day = relative_day(s.text, article.date)
+            if day is not None:
+                result.date = day
                 result.date_evidence = Evidence.of(article, s.start, s.end)
                 return
         if article.date is not None:

@@ -217,12 +217,18 @@ class ProposalBuilder:
             self.source_base.append((src, SCHEMA.url, URIRef(article.url)))
         if article.filename:
             self.source_base.append((src, CP.localCopy, Literal(article.filename)))
-        self.add(
-            "source", (src, DCTERMS.title, self.text(title)), head, f"title={normalise(title)}", []
-        )
-        if article.outlet:
-            org = self._named("organization", article.outlet)
-            extra = self._new_entity(org, CP.Organization, article.outlet)
+        if article.title:
+            self.add(
+                "source",
+                (src, DCTERMS.title, self.text(title)),
+                head,
+                f"title={normalise(title)}",
+                [],
+            )
+        outlet = self._outlet()
+        if outlet is not None:
+            org, outlet_name = outlet
+            extra = self._new_entity(org, CP.Organization, outlet_name)
             self.add(
                 "source", (src, DCTERMS.publisher, org), head, f"publisher={short(org)}", extra
             )
@@ -235,6 +241,19 @@ class ProposalBuilder:
         if article.date:
             value = Literal(article.date.isoformat(), datatype=XSD.date)
             self.add("source", (src, DCTERMS.date, value), head, f"date={article.date}", [])
+
+    def _outlet(self) -> tuple[URIRef, str] | None:
+        """The publisher: the outlet the article names (a known organization, else a new one),
+        or a known organization named in its dateline (``Jakarta, InfoPublik -``)."""
+        article = self.x.article
+        names = [article.outlet] if article.outlet else []
+        for name in [*names, *article.dateline]:
+            for m in self.known.gazetteer.find(name):
+                if orgs := m.of_kind("organization"):
+                    return orgs[0], name
+        if article.outlet:
+            return self.mint("organization", article.outlet), article.outlet
+        return None
 
     def _named(self, kind: str, name: str) -> URIRef:
         for m in self.known.gazetteer.find(name):
