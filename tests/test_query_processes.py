@@ -177,3 +177,13 @@ def test_a_worker_that_dies_mid_query_gives_503_and_is_replaced(client: TestClie
     assert outcome["status"] == 503, outcome
     assert "worker stopped" in outcome["body"]["error"]["message"]  # type: ignore[index]
     assert _count(client) > 0
+
+
+def test_when_workers_cannot_read_the_store_the_server_answers_itself(
+    client: TestClient, tmp_path: Path
+) -> None:
+    expected = _count(client)
+    pool = _pool(client)
+    pool.close()  # idle workers go; new ones look for the store where there is none
+    pool.path = tmp_path / "no-store-here"
+    assert _count(client) == expected

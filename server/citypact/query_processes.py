@@ -22,6 +22,7 @@ import socket
 import subprocess
 import sys
 import threading
+import time
 from multiprocessing.connection import Connection
 from pathlib import Path
 
@@ -32,6 +33,15 @@ from .querying import ServerBusy
 from .store import QueryOptions, QueryResult, QueryTimeout, StoreError
 
 log = logging.getLogger("citypact.queries")
+
+
+VIEW_ATTEMPTS = 4
+
+
+class ViewUnavailable(StoreError):
+    """A worker could not read the store (its view kept missing compacted files)."""
+
+    status = 503
 
 
 class WorkerLost(StoreError):
@@ -49,6 +59,7 @@ _ERRORS: dict[str, type[StoreError]] = {
         store_module.QueryTimeout,
         store_module.ResultTooLarge,
         WorkerLost,
+        ViewUnavailable,
     )
 }
 
@@ -66,24 +77,27 @@ def _serve(path: str, conn: Connection) -> None:
             text, options, generation = conn.recv()
         except (EOFError, OSError):
             return
-        reply: tuple[object, ...] = ("error", "StoreError", "no attempt")
-        # Two attempts: a read-only view can lose files that the writing server compacts
-        # away after the view opened them (RocksDB deletes obsolete SST files); a fresh view
-        # sees the current ones.
-        for attempt in (1, 2):
+        reply: tuple[object, ...] = ("error", "ViewUnavailable", "no attempt")
+        # Several attempts: a read-only view can miss files that the writing server compacts
+        # away while the view opens or reads (RocksDB deletes obsolete SST files); a fresh
+        # view, a moment later, sees the current ones.
+        for attempt in range(VIEW_ATTEMPTS):
             try:
-                if view is None or generation != seen or attempt == 2:
+                if view is None or generation != seen or attempt:
                     view = None  # close the old view before opening the new one
                     view = EmbeddedStore.wrap(ox.Store.read_only(path), read_only=True)
                     seen = generation
                 reply = ("ok", view.query(text, options))
                 break
             except StoreError as err:
-                reply = ("error", type(err).__name__, str(err))
                 if type(err) is not StoreError:  # the query's own fault: no retry
+                    reply = ("error", type(err).__name__, str(err))
                     break
+                reply = ("error", "ViewUnavailable", str(err))
             except Exception as err:  # noqa: BLE001 - reported to the parent, which logs it
-                reply = ("error", "StoreError", f"the store failed to answer the query ({err})")
+                reply = ("error", "ViewUnavailable", f"cannot read the store ({err})")
+            view = None
+            time.sleep(0.05 * (attempt + 1))
         try:
             conn.send(reply)
         except (BrokenPipeError, OSError):
@@ -187,9 +201,8 @@ class QueryProcessPool:
         if reply[0] == "ok":
             return reply[1]  # type: ignore[return-value]
         _, name, message = reply
-        if name == "StoreError":
-            log.error("query worker failed: %s", message)
-            raise StoreError("the store failed to answer the query")
+        if name == "ViewUnavailable":
+            log.warning("query worker could not read the store: %s", message)
         raise _ERRORS.get(str(name), StoreError)(str(message))
 
     async def run(self, text: str, options: QueryOptions, generation: int) -> QueryResult:

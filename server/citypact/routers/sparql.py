@@ -28,7 +28,7 @@ from ..models import content_responses, error_responses
 from ..namespaces import ID
 from ..negotiation import negotiate
 from ..queries import QueryError
-from ..query_processes import QueryProcessPool
+from ..query_processes import QueryProcessPool, ViewUnavailable
 from ..querying import QueryGate, in_thread
 from ..service_description import PREFIXES, describe_service, query_page
 from ..settings import Settings
@@ -357,7 +357,10 @@ async def _evaluate(request: Request, query: str, options: QueryOptions) -> Quer
     try:
         pool: QueryProcessPool | None = getattr(request.app.state, "query_pool", None)
         if pool is not None:
-            return await pool.run(text, options, getattr(_store(request), "generation", 0))
+            try:
+                return await pool.run(text, options, getattr(_store(request), "generation", 0))
+            except ViewUnavailable:
+                pass  # the writer was compacting; answer from the server's own store instead
         gate: QueryGate = request.app.state.query_gate
         return await gate.run(
             _query_in_worker, _store(request), text, options, timeout=options.timeout
