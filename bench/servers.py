@@ -86,16 +86,20 @@ class ServerProcess:
         return "log tail:\n" + "\n".join(text)
 
     def memory(self, key: str = "VmHWM") -> int | None:
-        """A /proc/PID/status figure in bytes (VmHWM: peak resident set size)."""
+        """A /proc/PID/status figure in bytes (VmHWM: peak resident set size), summed over the
+        process and its descendants (CityPact's query workers count too)."""
         if self.process is None:
             return None
-        try:
-            for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-                if line.startswith(key + ":"):
-                    return int(line.split()[1]) * 1024
-        except OSError:
-            return None
-        return None
+        total, found = 0, False
+        for pid in [self.process.pid, *_descendants(self.process.pid)]:
+            try:
+                for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+                    if line.startswith(key + ":"):
+                        total += int(line.split()[1]) * 1024
+                        found = True
+            except OSError:
+                continue
+        return total if found else None
 
     def stop(self) -> None:
         """SIGTERM, then SIGKILL after 15 s; only this process (group) is touched."""
@@ -205,3 +209,19 @@ def run_load(
         thread.join()
     result.wall = time.perf_counter() - started
     return result
+
+
+def _descendants(pid: int) -> list[int]:
+    """The process ids below ``pid`` (from /proc/*/task/*/children)."""
+    out: list[int] = []
+    todo = [pid]
+    while todo:
+        current = todo.pop()
+        for children in Path(f"/proc/{current}/task").glob("*/children"):
+            try:
+                kids = [int(k) for k in children.read_text().split()]
+            except (OSError, ValueError):
+                continue
+            out += kids
+            todo += kids
+    return out

@@ -61,7 +61,7 @@ class Settings(BaseSettings):
         120, gt=0, description="Requests a client may make at once before the rate applies."
     )
     max_concurrent_queries: int = Field(
-        4,
+        2,
         gt=0,
         description="SPARQL queries /sparql evaluates at once (timed-out ones count until "
         "they stop); beyond, requests queue within their time limit, then get 503.",
