@@ -46,7 +46,8 @@ def start_ours(ctx: Context) -> ServerProcess:
             str(port),
         ],
         ctx.cfg.workdir / "logs" / "citypact.log",
-        env={"CITYPACT_LOG_LEVEL": "warning"},
+        # No rate limit: the benchmark is one client making many requests on purpose.
+        env={"CITYPACT_LOG_LEVEL": "warning", "CITYPACT_RATE_LIMIT": "0"},
         port=port,
     ).start()
     server.wait_until(f"{server.base}/health", 120)
