@@ -15,7 +15,6 @@ within its own time limit, then gets 503.
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import logging
 import socket
@@ -29,7 +28,7 @@ from pathlib import Path
 from starlette.concurrency import run_in_threadpool
 
 from . import store as store_module
-from .querying import ServerBusy
+from .querying import take_slot
 from .store import QueryOptions, QueryResult, QueryTimeout, StoreError
 
 log = logging.getLogger("citypact.queries")
@@ -207,15 +206,8 @@ class QueryProcessPool:
 
     async def run(self, text: str, options: QueryOptions, generation: int) -> QueryResult:
         """Evaluate ``text`` in a worker; QueryTimeout (worker killed) past the time limit."""
-        loop = asyncio.get_running_loop()
-        arrived = loop.time()
-        while not self._free.acquire(blocking=False):
-            if loop.time() - arrived >= options.timeout:
-                raise ServerBusy(
-                    f"the server is busy: {self.size} queries are running; retry in a few seconds"
-                )
-            await asyncio.sleep(0.02)
-        remaining = max(options.timeout - (loop.time() - arrived), 0.1)
+        waited = await take_slot(self._free, self.size, options.timeout)
+        remaining = max(options.timeout - waited, 0.1)
         bounded = QueryOptions(
             timeout=remaining,
             max_results=options.max_results,

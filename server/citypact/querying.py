@@ -26,6 +26,21 @@ async def in_thread(func: Callable[..., T], *args: object, timeout: float) -> T:
         raise QueryTimeout(f"query timed out after {timeout:g} s") from None
 
 
+async def take_slot(slots: threading.Semaphore, size: int, patience: float) -> float:
+    """Acquire one of ``size`` slots, polling for up to ``patience`` seconds; the seconds
+    waited. ServerBusy when none frees in time. (Slots are released from worker threads, so
+    a threading semaphore, polled without blocking the event loop.)"""
+    loop = asyncio.get_running_loop()
+    arrived = loop.time()
+    while not slots.acquire(blocking=False):
+        if loop.time() - arrived >= patience:
+            raise ServerBusy(
+                f"the server is busy: {size} queries are running; retry in a few seconds"
+            )
+        await asyncio.sleep(0.02)
+    return loop.time() - arrived
+
+
 class ServerBusy(StoreError):
     """Every query slot is taken (by running or abandoned queries)."""
 
@@ -57,16 +72,9 @@ class QueryGate:
 
     async def run(self, func: Callable[..., T], *args: object, timeout: float) -> T:
         """``in_thread(func, *args)`` once a slot is free; ServerBusy if none frees in time."""
-        loop = asyncio.get_running_loop()
-        arrived = loop.time()
-        give_up = arrived + (timeout if self.wait is None else min(self.wait, timeout))
-        while not self._slots.acquire(blocking=False):
-            if loop.time() >= give_up:
-                raise ServerBusy(
-                    f"the server is busy: {self.size} queries are running; retry in a few seconds"
-                )
-            await asyncio.sleep(0.02)
-        timeout = max(timeout - (loop.time() - arrived), 0.1)
+        patience = timeout if self.wait is None else min(self.wait, timeout)
+        waited = await take_slot(self._slots, self.size, patience)
+        timeout = max(timeout - waited, 0.1)
         with self._lock:
             self._running += 1
         state = {"started": False, "dropped": False}

@@ -46,7 +46,7 @@ def write_failure(err: OSError) -> StoreError:
             "the write failed: the disk holding the store is full; nothing was stored. "
             "Free space, then restart the server"
         )
-    if err.errno in _READ_ONLY_ERRNOS or "read-only" in text or "permission denied" in text:
+    if _is_read_only_failure(err):
         return ReadOnlyStore(
             "the write failed: the store's directory is read-only; nothing was stored"
         )
