@@ -222,10 +222,22 @@ def test_pyshacl_focus_mode_misses_qualified_value_shapes(validator: Validator) 
     data = read(path)
     town = URIRef("https://w3id.org/citypact/id/city/test-malay-only")
     label_shape = URIRef("https://w3id.org/citypact/shapes#LabelShape")
-    whole = validator.validate(data)
-    focused = validator.validate(data, [town])
+    pyshacl_validator = Validator(validator.shapes, validator.ontology, "pyshacl")
+    whole = pyshacl_validator.validate(data)
+    focused = pyshacl_validator.validate(data, [town])
     assert any(r.node_shape == label_shape for r in whole.violations)
     assert not any(r.node_shape == label_shape for r in focused.violations)
+
+
+def test_sparql_engine_focus_mode_keeps_qualified_value_shapes(validator: Validator) -> None:
+    """The SPARQL engine restricts focus nodes only: the Malay-only label is still caught."""
+    assert validator.engine == "sparql"
+    data = read(TEST_DATA / "invalid" / "entity-without-english-or-indonesian-label.ttl")
+    town = URIRef("https://w3id.org/citypact/id/city/test-malay-only")
+    label_shape = URIRef("https://w3id.org/citypact/shapes#LabelShape")
+    focused = validator.validate(data, [town])
+    assert {r.focus_node for r in focused.results} == {town}
+    assert any(r.node_shape == label_shape for r in focused.violations)
 
 
 # --- retractions ---------------------------------------------------------------------------

@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import threading
+import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -587,7 +588,16 @@ def test_a_submission_that_overruns_its_time_is_not_stored(
     with TestClient(create_app(settings)) as hurried:
         # Only the write's own deadline (10 x 0.01 s) is short: the validator's queries keep
         # ample time, so the refusal comes from the deadline check before the commit.
-        hurried.app.state.submissions.validator.timeout = 60.0  # type: ignore[attr-defined]
+        incremental = hurried.app.state.submissions.validator  # type: ignore[attr-defined]
+        incremental.timeout = 60.0
+        # Validation is fast; make this one outlast the deadline.
+        validate_addition = incremental.validate_addition
+
+        def slow_validation(additions: Graph) -> object:
+            time.sleep(0.3)
+            return validate_addition(additions)
+
+        incremental.validate_addition = slow_validation
         store = hurried.app.state.store  # type: ignore[attr-defined]
         before = store.triple_count(), submission_graphs(hurried)
         response = submit(hurried, NEW_AGREEMENT)

@@ -119,7 +119,7 @@ def test_messages_in_english_and_indonesian(validator: Validator) -> None:
 
 
 def test_focus_node_validation_matches_full_validation(validator: Validator) -> None:
-    """pySHACL's focus-node mode gives the same results for the fixture's own nodes."""
+    """Focus-node mode gives the same results for the fixture's own nodes."""
     path = TEST_DATA / "invalid" / "signature-post-not-held-on-date.ttl"
     data = with_fixture(path)
     focus = URIRef(expectations(path)["focus"])

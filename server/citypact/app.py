@@ -70,7 +70,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             app.state.submissions = SubmissionService(
                 store,
                 IncrementalValidator(
-                    store, Validator.bundled(), timeout=settings.query_timeout * 4
+                    store,
+                    Validator.bundled(settings.validation_engine),
+                    timeout=settings.query_timeout * 4,
                 ),
                 registry,
             )

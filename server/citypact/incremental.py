@@ -17,8 +17,9 @@ change plus the neighbourhood of the focus nodes fetched from the store in a few
 paths and the SPARQL constraints. Retractions are not monotonic: there the nodes that referred to
 anything removed are validated as well (``queries/validation/referrers.rq``).
 
-The assembled data is validated in full and only the results about focus nodes are kept
-(:func:`restrict`). pySHACL's own focus-node mode is not used: it also filters the value nodes
+The SPARQL engine validates the assembled data for the focus nodes only. With pySHACL the
+assembled data is validated in full and only the results about focus nodes are kept
+(:func:`restrict`): pySHACL's own focus-node mode is not used, as it also filters the value nodes
 that nested shapes (``sh:qualifiedValueShape``, ``sh:node``) are evaluated on, dropping every
 literal and every IRI outside the focus list, so those shapes wrongly conform. A new city labelled
 only ``@ms`` passed LabelShape's qualified minimum that way.
@@ -138,14 +139,19 @@ class IncrementalValidator:
         data = self.neighbourhood(focus | set(_iris(additions)))
         for triple in additions:
             data.add(triple)
-        return restrict(self.validator.validate(data), focus)
+        return restrict(self.validator.validate(data, self._focus_mode(focus)), focus)
 
     def validate_removal(self, removed: Graph, remaining_graphs: list[str]) -> ValidationReport:
         """Validate the store without ``removed`` (read from ``remaining_graphs`` only)."""
         focus = self.focus_nodes(removed, remaining_graphs, retraction=True)
         data = self.neighbourhood(focus | set(_iris(removed)), remaining_graphs)
         present = {n for n in focus if (n, None, None) in data}
-        return restrict(self.validator.validate(data), present)
+        return restrict(self.validator.validate(data, self._focus_mode(present)), present)
+
+    def _focus_mode(self, focus: set[Node]) -> list[Node] | None:
+        """Focus nodes to hand the validator, if its focus mode is exact (the SPARQL engine's
+        is; pySHACL's is not, see the module docstring)."""
+        return sorted(focus, key=str) if self.validator.engine == "sparql" else None
 
 
 def restrict(report: ValidationReport, focus: set[Node]) -> ValidationReport:

@@ -71,6 +71,11 @@ class Settings(BaseSettings):
         description="How /sparql runs queries on the embedded store: in worker processes, "
         "stopped at their timeout (process), or in threads, which run on to their end (thread).",
     )
+    validation_engine: Literal["sparql", "pyshacl"] = Field(
+        "sparql",
+        description="How submissions and `citypact validate` check the shapes: compiled to SPARQL "
+        "on Oxigraph (sparql) or with pySHACL (pyshacl, the reference; much slower).",
+    )
     # --- linked data: begin ---
     base_iri: str = Field(
         "https://w3id.org/citypact/",

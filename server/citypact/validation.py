@@ -1,4 +1,5 @@
-"""SHACL validation of CityPact data with pySHACL.
+"""SHACL validation of CityPact data: the shapes compiled to SPARQL on Oxigraph
+(``sparql_validation``), or pySHACL.
 
 Inference is deliberately off. With RDFS inference, a range axiom such as
 ``cp:party rdfs:range cp:LocalGovernment`` makes a person wrongly given as a party *become* a
@@ -9,17 +10,25 @@ while nothing is ever inferred from domains and ranges.
 
 from __future__ import annotations
 
+import logging
+import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 
+import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import rdf_io, resources
+from .shape_compiler import UnsupportedShape
+from .sparql_validation import Finding, SparqlValidator, oxigraph_store
+
+ENGINES = ("sparql", "pyshacl")
+log = logging.getLogger(__name__)
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 
@@ -129,20 +138,65 @@ def _results_from_graph(report: Graph, shapes: Graph) -> list[ValidationResult]:
     return results
 
 
-class Validator:
-    """Validates data graphs against the CityPact shapes, with the ontology merged in."""
+def _results_from_findings(findings: list[Finding]) -> list[ValidationResult]:
+    results = [
+        ValidationResult(
+            focus_node=f.focus,
+            path=f.check.path,
+            value=f.value,
+            severity=SEVERITY_NAMES.get(f.check.severity, str(f.check.severity)),
+            shape=f.check.shape,
+            constraint=f.check.component,
+            messages=f.messages,
+            node_shape=f.check.node_shape,
+        )
+        for f in findings
+    ]
+    results.sort(key=lambda r: (str(r.focus_node), r.severity != "Violation", str(r.shape)))
+    return results
 
-    def __init__(self, shapes: Graph, ontology: Graph) -> None:
+
+def default_engine() -> str:
+    """The engine named by CITYPACT_VALIDATION_ENGINE (``sparql`` unless set)."""
+    engine = os.environ.get("CITYPACT_VALIDATION_ENGINE", "sparql").strip().lower() or "sparql"
+    if engine not in ENGINES:
+        raise ValueError(f"CITYPACT_VALIDATION_ENGINE must be one of {', '.join(ENGINES)}")
+    return engine
+
+
+class Validator:
+    """Validates data graphs against the CityPact shapes, with the ontology merged in.
+
+    ``engine="sparql"`` (the default) runs the shapes compiled to SPARQL on Oxigraph;
+    ``engine="pyshacl"`` runs pySHACL. Shapes the compiler cannot handle fall back to pySHACL.
+    """
+
+    def __init__(self, shapes: Graph, ontology: Graph, engine: str | None = None) -> None:
         self.shapes = shapes
         self.ontology = ontology
+        self.engine = engine or default_engine()
+        if self.engine not in ENGINES:
+            raise ValueError(f"unknown validation engine {self.engine!r}")
+        self._sparql: SparqlValidator | None = None
+        if self.engine == "sparql":
+            try:
+                self._sparql = SparqlValidator(shapes)
+            except UnsupportedShape as err:
+                log.warning("validating with pySHACL: %s", err)
+                self.engine = "pyshacl"
 
     @classmethod
-    def bundled(cls) -> Validator:
+    def bundled(cls, engine: str | None = None) -> Validator:
         """A validator with the shapes and ontology shipped with the package."""
         return cls(
             rdf_io.load_files(resources.shape_files()),
             rdf_io.load_files(resources.ontology_files()),
+            engine,
         )
+
+    @cached_property
+    def _ontology_quads(self) -> list[ox.Quad]:
+        return list(rdf_io.graph_to_quads(self.ontology))
 
     @cached_property
     def shape_iris(self) -> frozenset[URIRef]:
@@ -160,9 +214,14 @@ class Validator:
     ) -> ValidationReport:
         """Validate ``data`` (ontology merged in unless it already is).
 
-        ``focus_nodes`` restricts validation to those nodes (pySHACL's focus-node mode); the
-        caller is responsible for giving the data those nodes' shapes can reach.
+        ``focus_nodes`` restricts validation to those nodes; the caller is responsible for
+        giving the data those nodes' shapes can reach.
         """
+        if self._sparql is not None:
+            store = oxigraph_store([data])
+            if include_ontology:
+                store.extend(self._ontology_quads)
+            return self.validate_store(store, focus_nodes)
         graph = data
         if include_ontology:
             graph = Graph()
@@ -182,6 +241,27 @@ class Validator:
         )
         assert isinstance(report_graph, Graph)
         return ValidationReport(_results_from_graph(report_graph, self.shapes), report_graph)
+
+    def validate_store(
+        self, store: ox.Store, focus_nodes: Iterable[Node] | None = None, union: bool = False
+    ) -> ValidationReport:
+        """Validate an Oxigraph store as it is (it must hold the ontology), in place.
+
+        ``union`` reads the union of its named graphs, as CityPact's own stores are read.
+        """
+        if self._sparql is None:
+            graph = rdf_io.quads_to_graph(
+                store.quads_for_pattern(None, None, None, None if union else ox.DefaultGraph())
+            )
+            return self.validate(
+                graph,
+                list(focus_nodes) if focus_nodes is not None else None,
+                include_ontology=False,
+            )
+        findings = self._sparql.findings(store, focus_nodes, union=union)
+        return ValidationReport(
+            _results_from_findings(findings), self._sparql.report_graph(findings)
+        )
 
 
 def bundled_data_graph(extra: Iterable[Graph] = ()) -> Graph:
