@@ -118,3 +118,49 @@ def test_console_script_runs() -> None:
     )
     assert proc.returncode == 1
     assert "test-agreement-without-date" in proc.stdout
+
+
+def test_validate_a_whole_store_in_place(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--data-dir` with no files validates every named graph of an existing store, read-only."""
+    store = tmp_path / "store"
+    assert (
+        main(["load", "--data-dir", str(store), str(TEST_DATA / "valid" / "new-agreement.ttl")])
+        == 0
+    )
+    capsys.readouterr()
+    assert main(["validate", "--data-dir", str(store), "--report-format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["conforms"] is True
+    assert main(["load", "--data-dir", str(store), str(NO_DATE)]) == 0
+    capsys.readouterr()
+    assert main(["validate", "--data-dir", str(store), "--report-format", "json"]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert NO_DATE_IRI in {r["focus_node"] for r in report["results"]}
+
+
+def test_validate_files_against_a_store(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """With files and `--data-dir`, the files are validated as additions to that store."""
+    store = tmp_path / "store"
+    assert main(["load", "--data-dir", str(store), str(NO_DATE)]) == 0
+    assert (
+        main(["validate", "--data-dir", str(store), str(TEST_DATA / "valid" / "new-agreement.ttl")])
+        == 0
+    )
+    assert main(["validate", "--data-dir", str(store), str(NO_DATE)]) == 1
+
+
+def test_validate_a_missing_store_exits_2(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["validate", "--data-dir", str(tmp_path / "nothing")]) == 2
+    assert "no store" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["sparql", "pyshacl"])
+def test_both_engines_report_the_same(engine: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["validate", "--engine", engine, "--report-format", "json", str(NO_DATE)]) == 1
+    report = json.loads(capsys.readouterr().out)
+    assert {(r["focus_node"], r["constraint"]) for r in report["results"]} >= {
+        (NO_DATE_IRI, "http://www.w3.org/ns/shacl#MinCountConstraintComponent")
+    }

@@ -276,3 +276,23 @@ def test_retractions_match_full_validation(validator: Validator, bundled_graph: 
     assert full.conforms()
     assert_equivalent(without_b, full, before)
     assert store.has_graph(graph_a) and store.has_graph(graph_b)
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        TEST_DATA / "invalid" / "signature-post-not-held-on-date.ttl",
+        *sorted(SUBMISSIONS.glob("existing/*.ttl"))[:2],
+    ],
+    ids=lambda p: p.stem,
+)
+def test_both_engines_agree_incrementally(
+    incremental: IncrementalValidator, validator: Validator, path: Path
+) -> None:
+    """The pySHACL path of incremental validation (whole neighbourhood, then restricted) and
+    the SPARQL engine's (focus nodes only) give the same results."""
+    reference = IncrementalValidator(
+        incremental.store, Validator(validator.shapes, validator.ontology, "pyshacl")
+    )
+    change = read(path)
+    assert keys(incremental.validate_addition(change)) == keys(reference.validate_addition(change))

@@ -53,14 +53,34 @@ def cmd_validate(args: argparse.Namespace) -> int:
     except rdf_io.RdfInputError as err:
         _err(f"cannot parse {err}")
         return EXIT_INPUT
-    validator = Validator.bundled()
-    if not args.files:
-        report = validator.validate(bundled_data_graph())
+    try:
+        validator = Validator.bundled(args.engine)
+    except ValueError as err:
+        _err(str(err))
+        return EXIT_INPUT
+    if args.data_dir is not None:
+        # An existing store, read in place (read-only, so a running server is not disturbed).
+        if not args.data_dir.is_dir():
+            _err(f"no store at {args.data_dir}")
+            return EXIT_INPUT
+        try:
+            store = EmbeddedStore(args.data_dir, read_only=True)
+        except StoreError as err:
+            _err(str(err))
+            return EXIT_INPUT
     else:
-        # The same path as /api/validate: incremental validation of the additions against an
-        # in-memory store holding the bundled graph.
-        store = EmbeddedStore()
-        ensure_bundled_data(store)
+        store = None
+    if not args.files:
+        if store is not None:
+            report = validator.validate_store(store.oxigraph, union=True)
+        else:
+            report = validator.validate(bundled_data_graph())
+    else:
+        # The same path as /api/validate: incremental validation of the additions against the
+        # store, or an in-memory store holding the bundled graph.
+        if store is None:
+            store = EmbeddedStore()
+            ensure_bundled_data(store)
         service = SubmissionService(store, IncrementalValidator(store, validator), QueryRegistry())
         try:
             report = service.validate(skolemize(additions))
@@ -442,7 +462,8 @@ def build_parser() -> argparse.ArgumentParser:
         "validate",
         help="validate RDF files with the SHACL shapes, as additions to the bundled graph",
         description="Validate RDF files (Turtle, N-Triples, JSON-LD, RDF/XML) as new triples "
-        "added to the bundled graph. With no files, validate the bundled data itself. "
+        "added to the bundled graph (or to the store in --data-dir). With no files, validate "
+        "the bundled data itself (or the whole store in --data-dir). "
         "Exit 0: conforms; 1: violations (or warnings with --strict); 2: unreadable input.",
     )
     val.add_argument("files", nargs="*", type=Path, help="RDF files to validate")
@@ -452,6 +473,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--strict", action="store_true", help="warnings fail too")
     val.add_argument("--lang", default="en", help="language of messages: en or id (default en)")
+    val.add_argument(
+        "--data-dir", type=Path, help="validate against (or, with no files, all of) this store"
+    )
+    val.add_argument(
+        "--engine",
+        choices=("sparql", "pyshacl"),
+        help="validation engine (CITYPACT_VALIDATION_ENGINE, default sparql)",
+    )
     val.set_defaults(func=cmd_validate)
 
     def store_options(p: argparse.ArgumentParser) -> None:

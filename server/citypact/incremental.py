@@ -33,11 +33,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import rdf_io
+from .linked_data import triples_to_graph
 from .queries import QueryRegistry
 from .resources import query_dir
 from .store import QueryOptions, Store
@@ -103,55 +105,67 @@ class IncrementalValidator:
             focus |= frontier
         return focus
 
-    def neighbourhood(
-        self, nodes: Iterable[Node], graphs: list[str] | None = None, exclude: Graph | None = None
-    ) -> Graph:
-        """The store's triples around ``nodes``, NEIGHBOURHOOD_ROUNDS steps deep."""
+    def neighbourhood_triples(
+        self, nodes: Iterable[Node], graphs: list[str] | None = None
+    ) -> set[ox.Triple]:
+        """The store's triples around ``nodes``, NEIGHBOURHOOD_ROUNDS steps deep (Oxigraph
+        terms, as the store gives them)."""
         assert self.queries is not None
-        graph = Graph()
-        seen: set[URIRef] = set()
-        frontier = {n for n in nodes if isinstance(n, URIRef)}
+        found: set[ox.Triple] = set()
+        seen: set[str] = set()
+        frontier = {str(n) for n in nodes if isinstance(n, URIRef)}
         for _ in range(NEIGHBOURHOOD_ROUNDS):
             frontier -= seen
             if not frontier:
                 break
             seen |= frontier
-            batch = sorted(frontier)
+            batch = [URIRef(n) for n in sorted(frontier)]
             frontier = set()
             for start in range(0, len(batch), BATCH):
                 text = self.queries["neighbourhood"].bind(node=batch[start : start + BATCH])
                 for triple in self.store.construct(text, self._options(graphs)):
-                    s, p, o = (
-                        rdf_io.to_rdflib(t)
-                        for t in (triple.subject, triple.predicate, triple.object)
-                    )
-                    if exclude is not None and (s, p, o) in exclude:
+                    if triple in found:
                         continue
-                    graph.add((s, p, o))  # type: ignore[arg-type]
-                    for node in (s, o):
-                        if isinstance(node, URIRef):
-                            frontier.add(node)
-        return graph
+                    found.add(triple)
+                    for node in (triple.subject, triple.object):
+                        if isinstance(node, ox.NamedNode):
+                            frontier.add(node.value)
+        return found
+
+    def _validate(
+        self, triples: set[ox.Triple], extra: Graph | None, focus: set[Node]
+    ) -> ValidationReport:
+        """Validate the assembled triples (plus ``extra``) for the ``focus`` nodes."""
+        if self.validator.engine == "sparql":
+            # Straight into an Oxigraph store: no detour through rdflib.
+            data = ox.Store()
+            data.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
+            if extra is not None:
+                data.extend(rdf_io.graph_to_quads(extra))
+            data.extend(self.validator.ontology_quads)
+            report = self.validator.validate_store(data, sorted(focus, key=str))
+        else:
+            # pySHACL's focus mode is not exact (see the module docstring): validate in full.
+            graph = triples_to_graph(triples)
+            if extra is not None:
+                for triple in extra:
+                    graph.add(triple)
+            report = self.validator.validate(graph)
+        return restrict(report, focus)
 
     def validate_addition(self, additions: Graph) -> ValidationReport:
         """Validate ``additions`` as new triples in the store."""
         focus = self.focus_nodes(additions)
-        data = self.neighbourhood(focus | set(_iris(additions)))
-        for triple in additions:
-            data.add(triple)
-        return restrict(self.validator.validate(data, self._focus_mode(focus)), focus)
+        triples = self.neighbourhood_triples(focus | set(_iris(additions)))
+        return self._validate(triples, additions, focus)
 
     def validate_removal(self, removed: Graph, remaining_graphs: list[str]) -> ValidationReport:
         """Validate the store without ``removed`` (read from ``remaining_graphs`` only)."""
         focus = self.focus_nodes(removed, remaining_graphs, retraction=True)
-        data = self.neighbourhood(focus | set(_iris(removed)), remaining_graphs)
-        present = {n for n in focus if (n, None, None) in data}
-        return restrict(self.validator.validate(data, self._focus_mode(present)), present)
-
-    def _focus_mode(self, focus: set[Node]) -> list[Node] | None:
-        """Focus nodes to hand the validator, if its focus mode is exact (the SPARQL engine's
-        is; pySHACL's is not, see the module docstring)."""
-        return sorted(focus, key=str) if self.validator.engine == "sparql" else None
+        triples = self.neighbourhood_triples(focus | set(_iris(removed)), remaining_graphs)
+        subjects = {rdf_io.to_rdflib(t.subject) for t in triples}
+        present = {n for n in focus if n in subjects}
+        return self._validate(triples, None, present)
 
 
 def restrict(report: ValidationReport, focus: set[Node]) -> ValidationReport:

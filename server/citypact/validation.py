@@ -195,7 +195,8 @@ class Validator:
         )
 
     @cached_property
-    def _ontology_quads(self) -> list[ox.Quad]:
+    def ontology_quads(self) -> list[ox.Quad]:
+        """The ontology as Oxigraph quads in the default graph."""
         return list(rdf_io.graph_to_quads(self.ontology))
 
     @cached_property
@@ -220,7 +221,7 @@ class Validator:
         if self._sparql is not None:
             store = oxigraph_store([data])
             if include_ontology:
-                store.extend(self._ontology_quads)
+                store.extend(self.ontology_quads)
             return self.validate_store(store, focus_nodes)
         graph = data
         if include_ontology:
