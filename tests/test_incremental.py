@@ -296,3 +296,24 @@ def test_both_engines_agree_incrementally(
     )
     change = read(path)
     assert keys(incremental.validate_addition(change)) == keys(reference.validate_addition(change))
+
+
+def test_naming_a_signatory_does_not_fan_out_to_their_other_signatures(
+    incremental: IncrementalValidator,
+) -> None:
+    """A new signature by Pramono Anung makes neither his earlier signatures nor their
+    agreements focus nodes (nothing about them changes), while a change to his tenure does."""
+    person = URIRef("https://w3id.org/citypact/id/person/pramono-anung")
+    earlier = {
+        URIRef(row["s"].value)
+        for row in incremental.store.select(
+            f"SELECT ?s WHERE {{ ?s <https://w3id.org/citypact/ontology#signatory> <{person}> }}"
+        ).rows
+    }
+    assert len(earlier) >= 2
+    signature = URIRef("https://w3id.org/citypact/id/signature/test-new-signature")
+    change = Graph()
+    change.add((signature, URIRef("https://w3id.org/citypact/ontology#signatory"), person))
+    assert not incremental.focus_nodes(change) & earlier
+    tenure_change = read(SUBMISSIONS / "existing" / "tenure-ends-before-signing.ttl")
+    assert earlier <= incremental.focus_nodes(tenure_change)

@@ -10,8 +10,11 @@ or a label), so a new triple can only break:
 * nodes linked to those along the inter-entity edges the SPARQL constraints follow (a new tenure
   end date can break an existing signature of the same person).
 
-So the focus nodes are the subjects and objects of the change, plus their neighbours two steps
-away along those edges (``queries/validation/dependents.rq``). The data handed to pySHACL is the
+So the focus nodes are the subjects and objects of the change, plus the nodes that read them
+along those cross-entity paths (``queries/validation/affected.rq``: an agreement's signatures and
+partnership, the other commitments of an agreement, the signatures of a tenure's holder). A
+retraction, which is not monotonic, takes every neighbour two steps away along those edges in
+both directions (``queries/validation/dependents.rq``). The data validated is the
 change plus the neighbourhood of the focus nodes fetched from the store in a few rounds
 (``queries/validation/neighbourhood.rq``): enough for ``sh:class``, ``sh:node`` chains, inverse
 paths and the SPARQL constraints. Retractions are not monotonic: there the nodes that referred to
@@ -40,6 +43,7 @@ from rdflib.term import Node
 
 from . import rdf_io
 from .linked_data import triples_to_graph
+from .namespaces import CP, GEO
 from .queries import QueryRegistry
 from .resources import query_dir
 from .store import QueryOptions, Store
@@ -89,10 +93,11 @@ class IncrementalValidator:
         touched: set[Node] = set(change.subjects()) | {
             o for o in change.objects() if isinstance(o, URIRef)
         }
+        if not retraction:
+            return touched | self._affected_by_addition(change, touched)
         focus = set(touched)
-        if retraction:
-            subjects = {s for s in change.subjects() if isinstance(s, URIRef)}
-            focus |= self._related("referrers", subjects, graphs)
+        subjects = {s for s in change.subjects() if isinstance(s, URIRef)}
+        focus |= self._related("referrers", subjects, graphs)
         frontier = {n for n in focus if isinstance(n, URIRef)}
         local = _local_dependents(change)
         for _ in range(DEPENDENCY_DEPTH):
@@ -104,6 +109,45 @@ class IncrementalValidator:
             frontier = {n for n in found if n not in focus}
             focus |= frontier
         return focus
+
+    def _affected_by_addition(self, change: Graph, touched: set[Node]) -> set[Node]:
+        """The nodes an addition can break besides those it names, along the cross-entity paths
+        the shapes read (``queries/validation/affected.rq``), each step taken in the store and
+        in the change itself."""
+        assert self.queries is not None
+        steps: dict[str, set[URIRef]] = {"affected": set(), "agreement": set(), "holder": set()}
+
+        def step(nodes: set[URIRef]) -> None:
+            batch = sorted(nodes)
+            for start in range(0, len(batch), BATCH):
+                text = self.queries["affected"].bind(node=batch[start : start + BATCH])  # type: ignore[index]
+                for row in self.store.select(text, self._options(None)).rows:
+                    steps[row["step"].value].add(URIRef(row["related"].value))
+            for s, p, o in change:
+                if not isinstance(o, URIRef):
+                    continue
+                if s in nodes and p in (CP.signature, CP.partnership):
+                    steps["affected"].add(o)
+                elif o in nodes and p == CP.commitmentOf and isinstance(s, URIRef):
+                    steps["affected"].add(s)
+                elif s in nodes and p == CP.commitmentOf:
+                    steps["agreement"].add(o)
+                elif s in nodes and p == CP.holder:
+                    steps["holder"].add(o)
+
+        step({n for n in touched if isinstance(n, URIRef)})
+        # Second steps: the other commitments of the agreements, the signatures of the holders.
+        holders = set(steps["holder"])
+        step(set(steps["agreement"]))
+        found: set[Node] = set(steps["affected"])
+        if holders:
+            found |= self._related("holders_signatures", holders, None)
+            found |= {
+                s
+                for s, _p, o in change.triples((None, CP.signatory, None))
+                if o in holders and isinstance(s, URIRef)
+            }
+        return found
 
     def neighbourhood_triples(
         self, nodes: Iterable[Node], graphs: list[str] | None = None
@@ -212,7 +256,6 @@ def _iris(graph: Graph) -> Iterable[URIRef]:
 
 def _local_dependents(change: Graph) -> dict[Node, set[URIRef]]:
     """Dependency edges inside the change itself (for nodes the store does not hold yet)."""
-    from .namespaces import CP, GEO
 
     edges = {
         CP.signature,
