@@ -54,7 +54,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         _err(f"cannot parse {err}")
         return EXIT_INPUT
     try:
-        validator = Validator.bundled(args.engine)
+        validator = Validator.bundled(args.engine or _settings(args).validation_engine)
     except ValueError as err:
         _err(str(err))
         return EXIT_INPUT

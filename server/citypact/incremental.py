@@ -37,12 +37,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import rdf_io
-from .linked_data import triples_to_graph
 from .namespaces import CP, GEO
 from .queries import QueryRegistry
 from .resources import query_dir
@@ -180,21 +179,12 @@ class IncrementalValidator:
         self, triples: set[ox.Triple], extra: Graph | None, focus: set[Node]
     ) -> ValidationReport:
         """Validate the assembled triples (plus ``extra``) for the ``focus`` nodes."""
-        if self.validator.engine == "sparql":
-            # Straight into an Oxigraph store: no detour through rdflib.
-            data = ox.Store()
-            data.extend(ox.Quad(t.subject, t.predicate, t.object) for t in triples)
-            if extra is not None:
-                data.extend(rdf_io.graph_to_quads(extra))
-            data.extend(self.validator.ontology_quads)
-            report = self.validator.validate_store(data, sorted(focus, key=str))
-        else:
-            # pySHACL's focus mode is not exact (see the module docstring): validate in full.
-            graph = triples_to_graph(triples)
-            if extra is not None:
-                for triple in extra:
-                    graph.add(triple)
-            report = self.validator.validate(graph)
+        quads = [ox.Quad(t.subject, t.predicate, t.object) for t in triples]
+        if extra is not None:
+            quads.extend(rdf_io.graph_to_quads(extra))
+        # pySHACL's focus mode is not exact (see the module docstring): it validates in full.
+        exact = self.validator.engine == "sparql"
+        report = self.validator.validate_quads(quads, sorted(focus, key=str) if exact else None)
         return restrict(report, focus)
 
     def validate_addition(self, additions: Graph) -> ValidationReport:
@@ -229,22 +219,8 @@ def restrict(report: ValidationReport, focus: set[Node]) -> ValidationReport:
         for result in source.objects(node, SH.result):
             if source.value(result, SH.focusNode) in focus:
                 graph.add((node, SH.result, result))
-                _copy_description(source, result, graph)
+                rdf_io.copy_description(source, result, graph)
     return ValidationReport(results, graph)
-
-
-def _copy_description(source: Graph, node: Node, target: Graph) -> None:
-    """Copy the triples about ``node`` and, recursively, about the blank nodes it points at."""
-    todo, seen = [node], set()
-    while todo:
-        current = todo.pop()
-        if current in seen:
-            continue
-        seen.add(current)
-        for p, o in source.predicate_objects(current):
-            target.add((current, p, o))
-            if isinstance(o, BNode):
-                todo.append(o)
 
 
 def _iris(graph: Graph) -> Iterable[URIRef]:

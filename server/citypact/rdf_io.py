@@ -297,3 +297,17 @@ def load_files(paths: Iterable[Path], graph: Graph | None = None) -> Graph:
     for path in paths:
         quads_to_graph(read_file(path), graph)
     return graph
+
+
+def copy_description(source: Graph, node: Node, target: Graph) -> None:
+    """Copy the triples about ``node`` and, recursively, about the blank nodes it points at."""
+    todo, seen = [node], set()
+    while todo:
+        current = todo.pop()
+        if current in seen:
+            continue
+        seen.add(current)
+        for p, o in source.predicate_objects(current):
+            target.add((current, p, o))
+            if isinstance(o, BNode):
+                todo.append(o)

@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 # Datatypes whose lexical forms Oxigraph can check by casting.
@@ -94,6 +94,7 @@ KNOWN = {
 
 FOCUS = "%%FOCUS%%"
 QUALIFIED_VALUE = "?__qualified"
+VALUE = "?__value"
 
 
 class UnsupportedShape(Exception):
@@ -136,7 +137,6 @@ class Check:
     node_shape: Node | None = None
     source_constraint: Node | None = None
     sparql_messages: tuple[Literal, ...] = ()
-    group_by_language: bool = False
 
 
 @dataclass(frozen=True)
@@ -172,7 +172,6 @@ class ShapeCompiler:
         self.shapes = shapes
         self.fresh = _Fresh()
         self.classes: set[URIRef] = set()
-        self._prefixes: dict[Node, str] = {}
 
     # -- reading shapes ---------------------------------------------------------------------
 
@@ -240,6 +239,14 @@ class ShapeCompiler:
             parts += [f"FILTER({condition.replace(QUALIFIED_VALUE, name)})" for name in names]
         return " ".join(parts) + " " + self._distinct(names)
 
+    def _value_test(
+        self, component: URIRef, f: str, path: str | None, bad: str
+    ) -> tuple[URIRef, str, str]:
+        """A check that a value node fails: ``bad`` is the SPARQL condition, with ``VALUE``
+        standing for the value node's variable."""
+        v = self.fresh()
+        return component, f"{self._values(f, path, v)} FILTER({bad.replace(VALUE, v)})", v
+
     # -- constraints ------------------------------------------------------------------------
 
     def violations(
@@ -273,40 +280,32 @@ class ShapeCompiler:
             )
         datatype = self._one(shape, SH.datatype)
         if datatype is not None:
-            v = self.fresh()
-            yield (
-                SH.DatatypeConstraintComponent,
-                self._values(f, path, v) + f" FILTER(!({self._datatype_ok(datatype, v)}))",
-                v,
+            yield self._value_test(
+                SH.DatatypeConstraintComponent, f, path, f"!({self._datatype_ok(datatype, VALUE)})"
             )
         kind = self._one(shape, SH.nodeKind)
         if kind is not None:
             if not isinstance(kind, URIRef) or kind not in NODE_KINDS:
                 raise UnsupportedShape(f"sh:nodeKind {kind}")
-            v = self.fresh()
-            yield (
-                SH.NodeKindConstraintComponent,
-                self._values(f, path, v) + f" FILTER(!{NODE_KINDS[kind].format(v=v)})",
-                v,
+            yield self._value_test(
+                SH.NodeKindConstraintComponent, f, path, "!" + NODE_KINDS[kind].format(v=VALUE)
             )
+        flags = self._one(shape, SH.flags)
+        extra = f", {_string(str(flags))}" if flags else ""
         for regex in self.shapes.objects(shape, SH.pattern):
-            flags = self._one(shape, SH.flags)
-            v = self.fresh()
-            args = f"STR({v}), {_string(str(regex))}" + (
-                f", {_string(str(flags))}" if flags else ""
-            )
-            yield (
+            yield self._value_test(
                 SH.PatternConstraintComponent,
-                self._values(f, path, v) + f" FILTER(isBlank({v}) || !REGEX({args}))",
-                v,
+                f,
+                path,
+                f"isBlank({VALUE}) || !REGEX(STR({VALUE}), {_string(str(regex))}{extra})",
             )
         languages = self._one(shape, SH.languageIn)
         if languages is not None:
-            v = self.fresh()
-            yield (
+            yield self._value_test(
                 SH.LanguageInConstraintComponent,
-                self._values(f, path, v) + f" FILTER(!({self._language_ok(languages, v)}))",
-                v,
+                f,
+                path,
+                f"!({self._language_ok(languages, VALUE)})",
             )
         for value in self.shapes.objects(shape, SH.hasValue):
             # No sh:value in the result: the missing value is the point.
@@ -317,11 +316,8 @@ class ShapeCompiler:
             yield SH.HasValueConstraintComponent, pattern, None
         members = self._one(shape, SH["in"])
         if members is not None:
-            v = self.fresh()
-            allowed = (
-                " || ".join(f"sameTerm({v}, {term(m)})" for m in self._list(members)) or "false"
-            )
-            yield SH.InConstraintComponent, self._values(f, path, v) + f" FILTER(!({allowed}))", v
+            allowed = " || ".join(f"sameTerm({VALUE}, {term(m)})" for m in self._list(members))
+            yield self._value_test(SH.InConstraintComponent, f, path, f"!({allowed or 'false'})")
         unique = self._one(shape, SH.uniqueLang)
         if _true(unique) and path is not None:
             a, b = self.fresh(), self.fresh()
@@ -360,33 +356,22 @@ class ShapeCompiler:
                 v,
             )
         for node in self.shapes.objects(shape, SH.node):
-            v = self.fresh()
-            yield (
-                SH.NodeConstraintComponent,
-                self._values(f, path, v) + f" FILTER(!{self.conforms(node, v)})",
-                v,
+            yield self._value_test(
+                SH.NodeConstraintComponent, f, path, "!" + self.conforms(node, VALUE)
             )
         for node in self.shapes.objects(shape, SH["not"]):
-            v = self.fresh()
-            yield (
-                SH.NotConstraintComponent,
-                self._values(f, path, v) + f" FILTER({self.conforms(node, v)})",
-                v,
-            )
-        for alternatives in self.shapes.objects(shape, SH["or"]):
-            v = self.fresh()
-            tests = " || ".join(self.conforms(m, v) for m in self._list(alternatives)) or "false"
-            yield SH.OrConstraintComponent, self._values(f, path, v) + f" FILTER(!({tests}))", v
-        for conjuncts in self.shapes.objects(shape, SH["and"]):
-            v = self.fresh()
-            tests = " && ".join(self.conforms(m, v) for m in self._list(conjuncts)) or "true"
-            yield SH.AndConstraintComponent, self._values(f, path, v) + f" FILTER(!({tests}))", v
+            yield self._value_test(SH.NotConstraintComponent, f, path, self.conforms(node, VALUE))
+        for lists, component, joiner, empty in (
+            (self.shapes.objects(shape, SH["or"]), SH.OrConstraintComponent, " || ", "false"),
+            (self.shapes.objects(shape, SH["and"]), SH.AndConstraintComponent, " && ", "true"),
+        ):
+            for listed in lists:
+                tests = joiner.join(self.conforms(m, VALUE) for m in self._list(listed))
+                yield self._value_test(component, f, path, f"!({tests or empty})")
         qualified = self._one(shape, SH.qualifiedValueShape)
         if qualified is not None:
             if path is None:
                 raise UnsupportedShape("sh:qualifiedValueShape on a node shape")
-            if (shape, SH.qualifiedValueShapesDisjoint, None) in self.shapes:
-                raise UnsupportedShape("sh:qualifiedValueShapesDisjoint")
             low = self._int(shape, SH.qualifiedMinCount)
             high = self._int(shape, SH.qualifiedMaxCount)
             condition = self.conforms(qualified, QUALIFIED_VALUE)
@@ -472,7 +457,7 @@ class ShapeCompiler:
         classes = tuple(
             c for c in self.shapes.objects(shape, SH.targetClass) if isinstance(c, URIRef)
         )
-        if (shape, RDF.type, URIRef("http://www.w3.org/2000/01/rdf-schema#Class")) in self.shapes:
+        if (shape, RDF.type, RDFS.Class) in self.shapes:
             raise UnsupportedShape(f"implicit class target on {shape}")
         for cls in classes:
             self.classes.add(cls)
@@ -520,7 +505,6 @@ class ShapeCompiler:
                     pattern=pattern,
                     binds_value=value is not None,
                     node_shape=parent if parent is not None else shape,
-                    group_by_language=component == SH.UniqueLangConstraintComponent,
                 )
             )
         for constraint in self.shapes.objects(shape, SH.sparql):

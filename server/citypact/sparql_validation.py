@@ -13,12 +13,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 import pyoxigraph as ox
-from rdflib import BNode, Graph, Literal, URIRef
+from rdflib import BNode, Graph, Literal
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from . import rdf_io
-from .shape_compiler import FOCUS, Check, CompiledShapes, Target, compile_shapes
+from .shape_compiler import FOCUS, Check, CompiledShapes, Target, compile_shapes, term
 
 SEVERITY_NAMES = {SH.Violation: "Violation", SH.Warning: "Warning", SH.Info: "Info"}
 _CLASSES = re.compile(r"%%CLASSES <([^>]*)>%%")
@@ -59,14 +59,6 @@ class Finding:
     messages: tuple[Literal, ...]
 
 
-def _sparql_term(node: Node) -> str | None:
-    if isinstance(node, URIRef):
-        return f"<{node}>"
-    if isinstance(node, Literal):
-        return node.n3()
-    return None
-
-
 class SparqlValidator:
     """Validates Oxigraph stores with shapes compiled to SPARQL."""
 
@@ -77,19 +69,19 @@ class SparqlValidator:
     # -- query assembly ---------------------------------------------------------------------
 
     def _subclasses(self, store: ox.Store, union: bool) -> dict[str, list[str]]:
-        found: dict[str, list[str]] = {}
-        for cls in sorted(self.compiled.classes):
+        """Each class the shapes name, with its subclasses in ``store``, as SPARQL terms."""
+        found: dict[str, list[str]] = {str(cls): [] for cls in self.compiled.classes}
+        if found:
             query = (
-                "SELECT DISTINCT ?c WHERE { ?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* "
-                f"<{cls}> }}"
+                "SELECT DISTINCT ?c ?super WHERE { "
+                f"VALUES ?super {{ {' '.join(f'<{c}>' for c in sorted(found))} }} "
+                "?c <http://www.w3.org/2000/01/rdf-schema#subClassOf>* ?super }"
             )
-            rows = store.query(query, use_default_graph_as_union=union)
-            found[str(cls)] = [
-                f"<{row['c'].value}>"
-                for row in rows  # type: ignore[union-attr]
-                if isinstance(row["c"], ox.NamedNode)
-            ] or [f"<{cls}>"]  # type: ignore[index]
-        return found
+            for row in store.query(query, use_default_graph_as_union=union):  # type: ignore[union-attr]
+                sub, sup = row["c"], row["super"]  # type: ignore[index]
+                if isinstance(sub, ox.NamedNode) and isinstance(sup, ox.NamedNode):
+                    found[sup.value].append(f"<{sub.value}>")
+        return {cls: sorted(subs) or [f"<{cls}>"] for cls, subs in found.items()}
 
     @staticmethod
     def _target_pattern(target: Target, classes: dict[str, list[str]]) -> str:
@@ -98,7 +90,7 @@ class SparqlValidator:
             members = sorted({c for cls in target.classes for c in classes[str(cls)]})
             parts.append(f"?this a ?_tc . VALUES ?_tc {{ {' '.join(members)} }}")
         if target.nodes:
-            nodes = [t for t in (_sparql_term(n) for n in target.nodes) if t]
+            nodes = [term(n) for n in target.nodes if not isinstance(n, BNode)]
             parts.append(f"VALUES ?this {{ {' '.join(nodes)} }}")
         for predicate in target.subjects_of:
             parts.append(f"?this <{predicate}> ?_o .")
@@ -124,7 +116,7 @@ class SparqlValidator:
         projection = "?this"
         if check.binds_value:
             projection += " ?value"
-        if check.group_by_language:
+        if check.component == SH.UniqueLangConstraintComponent:  # one result per language
             projection += " ?_lang"
         return f"SELECT DISTINCT {projection} WHERE {{ {focus_block} {pattern} }}"
 
@@ -137,7 +129,8 @@ class SparqlValidator:
         classes = self._subclasses(store, union)
         focus_terms: list[str] | None = None
         if focus is not None:
-            focus_terms = sorted({t for t in (_sparql_term(n) for n in focus) if t})
+            # Blank nodes cannot be named in a query.
+            focus_terms = sorted({term(n) for n in focus if not isinstance(n, BNode)})
         batches: list[list[str] | None] = (
             [focus_terms[i : i + FOCUS_BATCH] for i in range(0, len(focus_terms), FOCUS_BATCH)]
             if focus_terms is not None
@@ -212,26 +205,7 @@ class SparqlValidator:
                 graph.add((result, SH.value, finding.value))
             if check.path is not None:
                 graph.add((result, SH.resultPath, check.path))
-                self._copy_path(check.path, graph)
+                rdf_io.copy_description(self.shapes, check.path, graph)
             for message in finding.messages:
                 graph.add((result, SH.resultMessage, message))
         return graph
-
-    def _copy_path(self, path: Node, graph: Graph) -> None:
-        todo = [path]
-        while todo:
-            node = todo.pop()
-            if not isinstance(node, BNode):
-                continue
-            for p, o in self.shapes.predicate_objects(node):
-                if (node, p, o) not in graph:
-                    graph.add((node, p, o))
-                    todo.append(o)
-
-
-def oxigraph_store(graphs: Iterable[Graph]) -> ox.Store:
-    """An in-memory Oxigraph store holding the triples of ``graphs`` in its default graph."""
-    store = ox.Store()
-    for graph in graphs:
-        store.extend(rdf_io.graph_to_quads(graph))
-    return store

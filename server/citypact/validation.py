@@ -11,7 +11,6 @@ while nothing is ever inferred from domains and ranges.
 from __future__ import annotations
 
 import logging
-import os
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -25,7 +24,7 @@ from rdflib.term import Node
 
 from . import rdf_io, resources
 from .shape_compiler import UnsupportedShape
-from .sparql_validation import Finding, SparqlValidator, oxigraph_store
+from .sparql_validation import Finding, SparqlValidator
 
 ENGINES = ("sparql", "pyshacl")
 log = logging.getLogger(__name__)
@@ -156,25 +155,18 @@ def _results_from_findings(findings: list[Finding]) -> list[ValidationResult]:
     return results
 
 
-def default_engine() -> str:
-    """The engine named by CITYPACT_VALIDATION_ENGINE (``sparql`` unless set)."""
-    engine = os.environ.get("CITYPACT_VALIDATION_ENGINE", "sparql").strip().lower() or "sparql"
-    if engine not in ENGINES:
-        raise ValueError(f"CITYPACT_VALIDATION_ENGINE must be one of {', '.join(ENGINES)}")
-    return engine
-
-
 class Validator:
     """Validates data graphs against the CityPact shapes, with the ontology merged in.
 
     ``engine="sparql"`` (the default) runs the shapes compiled to SPARQL on Oxigraph;
     ``engine="pyshacl"`` runs pySHACL. Shapes the compiler cannot handle fall back to pySHACL.
+    (The server and the CLI take the engine from ``Settings.validation_engine``.)
     """
 
-    def __init__(self, shapes: Graph, ontology: Graph, engine: str | None = None) -> None:
+    def __init__(self, shapes: Graph, ontology: Graph, engine: str = "sparql") -> None:
         self.shapes = shapes
         self.ontology = ontology
-        self.engine = engine or default_engine()
+        self.engine = engine
         if self.engine not in ENGINES:
             raise ValueError(f"unknown validation engine {self.engine!r}")
         self._sparql: SparqlValidator | None = None
@@ -186,7 +178,7 @@ class Validator:
                 self.engine = "pyshacl"
 
     @classmethod
-    def bundled(cls, engine: str | None = None) -> Validator:
+    def bundled(cls, engine: str = "sparql") -> Validator:
         """A validator with the shapes and ontology shipped with the package."""
         return cls(
             rdf_io.load_files(resources.shape_files()),
@@ -219,10 +211,7 @@ class Validator:
         giving the data those nodes' shapes can reach.
         """
         if self._sparql is not None:
-            store = oxigraph_store([data])
-            if include_ontology:
-                store.extend(self.ontology_quads)
-            return self.validate_store(store, focus_nodes)
+            return self.validate_quads(rdf_io.graph_to_quads(data), focus_nodes, include_ontology)
         graph = data
         if include_ontology:
             graph = Graph()
@@ -242,6 +231,23 @@ class Validator:
         )
         assert isinstance(report_graph, Graph)
         return ValidationReport(_results_from_graph(report_graph, self.shapes), report_graph)
+
+    def validate_quads(
+        self,
+        quads: Iterable[ox.Quad],
+        focus_nodes: Sequence[Node] | None = None,
+        include_ontology: bool = True,
+    ) -> ValidationReport:
+        """Validate triples given as Oxigraph quads (ontology merged in unless it already is)."""
+        if self._sparql is None:
+            return self.validate(
+                rdf_io.quads_to_graph(quads), focus_nodes, include_ontology=include_ontology
+            )
+        store = ox.Store()
+        store.extend(quads)
+        if include_ontology:
+            store.extend(self.ontology_quads)
+        return self.validate_store(store, focus_nodes)
 
     def validate_store(
         self, store: ox.Store, focus_nodes: Iterable[Node] | None = None, union: bool = False
