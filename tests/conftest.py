@@ -10,7 +10,9 @@ import pytest
 from rdflib import Graph
 
 from citypact import rdf_io, resources
+from citypact.backends import ensure_bundled_data
 from citypact.queries import QueryRegistry
+from citypact.store_embedded import EmbeddedStore
 from citypact.validation import Validator, bundled_data_graph
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -52,6 +54,14 @@ def bundled_store() -> ox.Store:
     store = ox.Store()
     for path in resources.ontology_files() + resources.data_files():
         store.extend(rdf_io.read_file(path))
+    return store
+
+
+@pytest.fixture(scope="session")
+def bundled_embedded_store() -> EmbeddedStore:
+    """CityPact's in-memory embedded store with the bundled graph loaded (read-only use)."""
+    store = EmbeddedStore()
+    ensure_bundled_data(store)
     return store
 
 

@@ -17,7 +17,6 @@ from httpx import Response
 from rdflib import Graph, URIRef
 
 from citypact.app import create_app
-from citypact.backends import ensure_bundled_data
 from citypact.cli import main
 from citypact.extraction.article import read_article
 from citypact.extraction.dates import find_dates, parse_date, relative_day
@@ -38,11 +37,9 @@ TOKEN = "tok-extract-9Vd3kQ"
 
 
 @pytest.fixture(scope="module")
-def store() -> EmbeddedStore:
+def store(bundled_embedded_store: EmbeddedStore) -> EmbeddedStore:
     """An in-memory store with the bundled graph."""
-    s = EmbeddedStore()
-    ensure_bundled_data(s)
-    return s
+    return bundled_embedded_store
 
 
 @pytest.fixture(scope="module")

@@ -428,7 +428,9 @@ def cmd_extract(args: argparse.Namespace) -> int:
     store = EmbeddedStore()
     ensure_bundled_data(store)
     name = None if args.article == "-" else Path(args.article).name
-    done = extract_article(raw, store, lang=args.lang, article_date=article_date, filename=name)
+    done = extract_article(
+        raw, store, lang=args.lang, article_date=article_date, filename=name, url=args.url
+    )
     summary = done.summary()
     if args.format == "json":
         print(json.dumps(done.to_json(), ensure_ascii=False, indent=2))
@@ -535,6 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
     ext.add_argument("article", help="article file (.txt or .html), or - for standard input")
     ext.add_argument("--lang", choices=("id", "ms", "en"), help="language (default: detected)")
     ext.add_argument("--date", help="the article's date, YYYY-MM-DD (default: from its header)")
+    ext.add_argument(
+        "--url", help="where the article was published (its date and publisher may follow)"
+    )
     ext.add_argument("--format", choices=("turtle", "json"), default="turtle")
     ext.set_defaults(func=cmd_extract)
     # --- extract: end ---

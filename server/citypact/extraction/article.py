@@ -3,12 +3,13 @@ editor, date, URL)."""
 
 from __future__ import annotations
 
+import datetime
 import re
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 
-from .dates import WEEKDAY_NAMES, find_dates, parse_date
+from .dates import WEEKDAY_NAMES, date_in_url, find_dates, first_date, parse_date
 
 _HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[ >])", re.I)
 _BY = re.compile(r"^(?:-\s*)?(?:by|oleh|penulis|reporter|pewarta|written by)\s*:?\s+(.+)$", re.I)
@@ -39,6 +40,15 @@ class Article:
     filename: str | None = None
     header: list[str] = field(default_factory=list)
     dateline: list[str] = field(default_factory=list)
+    # False when the article's date was written without its year (a dateline ``KUCHING, Aug
+    # 14:``): the year is then a guess the extractor may revise.
+    year_known: bool = True
+
+    def set_date(self, value: datetime.date, year_known: bool = True) -> None:
+        """Take a date for the article unless it has one; a date with its year replaces one
+        whose year was only guessed."""
+        if self.date is None or (year_known and not self.year_known):
+            self.date, self.year_known = value, year_known
 
 
 class _HtmlText(HTMLParser):
@@ -89,11 +99,16 @@ class _HtmlText(HTMLParser):
         self.current = []
 
 
-def read_article(raw: str, filename: str | None = None) -> Article:
-    """Read plain text or HTML (detected by its first tag)."""
-    if _HTML.match(raw):
-        return _from_html(raw, filename)
-    return _from_text(raw, filename)
+def read_article(raw: str, filename: str | None = None, url: str | None = None) -> Article:
+    """Read plain text or HTML (detected by its first tag). ``url``, where the article was
+    published, is kept as its URL unless the HTML names one, and gives its date when the
+    text has none with a year (news URLs often carry it: ``/2023/08/02/``, ``/20250527/``)."""
+    article = _from_html(raw, filename) if _HTML.match(raw) else _from_text(raw, filename)
+    if url:
+        article.url = article.url or url
+    if article.url and (day := date_in_url(article.url)):
+        article.set_date(day)
+    return article
 
 
 def _from_html(raw: str, filename: str | None) -> Article:
@@ -109,7 +124,7 @@ def _from_html(raw: str, filename: str | None) -> Article:
     article.author = meta.get("author") or meta.get("article:author") or article.author
     published = meta.get("article:published_time") or meta.get("date") or meta.get("pubdate")
     if published and (found := parse_date(published)):
-        article.date = found
+        article.date, article.year_known = found, True
     article.url = meta.get("og:url") or meta.get("canonical") or None
     return article
 
@@ -130,8 +145,8 @@ def _from_text(raw: str, filename: str | None, header_title: str | None = None) 
         bare = stripped.lstrip("-• ").strip()
         if _BY.match(stripped) or _EDITOR.match(stripped):
             _byline(article, stripped)
-        elif (found := parse_date(bare)) and len(bare.split()) <= 6:
-            article.date = article.date or found
+        elif (found := first_date(bare)) and len(bare.split()) <= 6:
+            article.set_date(found.value, found.year_given)
         elif bare.lower() in _SKIP_LINES or len(bare) <= 2 or bare.isdigit():
             continue
         elif article.title is None and len(bare.split()) >= 3:
@@ -158,8 +173,8 @@ def _from_text(raw: str, filename: str | None, header_title: str | None = None) 
         article.dateline = [p for p in parts if p and not parse_date(p)]
     if article.outlet is None:
         article.outlet = next((p for p in article.dateline if _DOMAIN.search(p)), None)
-    if article.date is None and (lead := find_dates(body[:120])) and lead[0].start < 40:
-        article.date = lead[0].value
+    if (lead := find_dates(body[:120])) and lead[0].start < 40:
+        article.set_date(lead[0].value, lead[0].year_given)
     return article
 
 
@@ -170,7 +185,7 @@ def _byline(article: Article, line: str) -> None:
         if m := _BY.match(segment):
             name = m.group(1).strip()
             if found := find_dates(name):
-                article.date = article.date or found[0].value
+                article.set_date(found[0].value, found[0].year_given)
                 name = name[: found[0].start].rstrip(" ,")
                 name = re.sub(rf",?\s*(?:{WEEKDAY_NAMES})\s*,?$", "", name, flags=re.I).strip()
             article.author = article.author or name or None

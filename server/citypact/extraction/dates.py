@@ -105,12 +105,16 @@ _RELATIVE_WORDS = re.compile(
 
 @dataclass(frozen=True)
 class DateMention:
-    """A date found in a text, with its character span."""
+    """A date found in a text, with its character span. ``year_given`` is False when the text
+    names only a day and month (the year was inferred: see ``infer_year``); ``weekday`` is the
+    weekday the text names, if any (Monday is 0)."""
 
     value: date
     start: int
     end: int
     text: str
+    year_given: bool = True
+    weekday: int | None = None
 
 
 def find_dates(
@@ -123,9 +127,11 @@ def find_dates(
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
                 continue
-            value = _value(m, article_date, today or date.today())
+            value, year_given, weekday = _value(m, article_date, today or date.today())
             if value is not None:
-                found.append(DateMention(value, m.start(), m.end(), m.group(0)))
+                found.append(
+                    DateMention(value, m.start(), m.end(), m.group(0), year_given, weekday)
+                )
                 taken.append((m.start(), m.end()))
     return sorted(found, key=lambda d: d.start)
 
@@ -138,6 +144,43 @@ def parse_date(
     return found[0].value if found else None
 
 
+def first_date(text: str) -> DateMention | None:
+    """The first date in ``text`` (whether its year was written or inferred), or None."""
+    found = find_dates(text)
+    return found[0] if found else None
+
+
+def candidate_days(mention: DateMention, today: date | None = None, years: int = 40) -> list[date]:
+    """The days a date written without its year can be, latest first: its day and month in each
+    of the last ``years`` years up to today, on the weekday it names if it names one."""
+    today = today or date.today()
+    out = []
+    for year in range(today.year, today.year - years, -1):
+        value = _safe(year, mention.value.month, mention.value.day)
+        if value is None or value > today:
+            continue
+        if mention.weekday is None or value.weekday() == mention.weekday:
+            out.append(value)
+    return out
+
+
+_URL_DATE = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/(?P<d>\d{1,2})(?:/|$)"
+    r"|/(?P<y2>(?:19|20)\d{2})(?P<m2>[01]\d)(?P<d2>[0-3]\d)(?:/|$)"
+)
+
+
+def date_in_url(url: str) -> date | None:
+    """The date a news URL's path carries (``/2023/08/02/`` or ``/20250527/``), or None."""
+    m = _URL_DATE.search(url)
+    if m is None:
+        return None
+    year, month, day = (m.group("y"), m.group("m"), m.group("d"))
+    if year is None:
+        year, month, day = m.group("y2"), m.group("m2"), m.group("d2")
+    return _safe(int(year), int(month), int(day))
+
+
 def relative_day(text: str, reference: date | None) -> date | None:
     """The day ``today``, ``yesterday`` (``hari ini``, ``semalam``, ...) in ``text`` names,
     counted from ``reference`` (the article's date); None without either."""
@@ -146,7 +189,9 @@ def relative_day(text: str, reference: date | None) -> date | None:
     return reference + timedelta(days=_RELATIVE[m.group(1).lower()])
 
 
-def _value(m: re.Match[str], article_date: date | None, today: date) -> date | None:
+def _value(
+    m: re.Match[str], article_date: date | None, today: date
+) -> tuple[date | None, bool, int | None]:
     groups = m.groupdict()
     groups["mn"] = groups.get("mn") or groups.get("mn2")
     groups["d"] = groups.get("d") or groups.get("d2")
@@ -154,8 +199,8 @@ def _value(m: re.Match[str], article_date: date | None, today: date) -> date | N
     day = int(groups["d"])
     weekday = WEEKDAYS.get((groups.get("wd") or "").lower())
     if groups.get("y"):
-        return _safe(int(groups["y"]), month, day)
-    return _infer_year(month, day, weekday, article_date, today)
+        return _safe(int(groups["y"]), month, day), True, weekday
+    return _infer_year(month, day, weekday, article_date, today), False, weekday
 
 
 def _infer_year(

@@ -197,7 +197,13 @@ def evaluate(
             continue
         text, filename = found
         done = extract_article(
-            text, store, lang=case.lang, article_date=case.date, filename=filename, validate=False
+            text,
+            store,
+            lang=case.lang,
+            article_date=case.date,
+            filename=filename,
+            url=case.url,
+            validate=False,
         )
         predicted = done.proposal.keys()
         evaluated.append(case.name)

@@ -11,12 +11,15 @@ from datetime import date
 
 from rdflib import URIRef
 
-from ..namespaces import CP
+from ..importing.reconcile import slugify
+from ..namespaces import CP, entity_iri
 from .article import Article
-from .dates import find_dates, relative_day
+from .dates import DateMention, candidate_days, find_dates, relative_day
 from .gazetteer import Match, normalise
 from .knowledge import Knowledge
 from .language import detect_language
+from .new_entities import NewEntity, NewEntityFinder, dateline_place, with_aliases
+from .sector_lists import SectorLexicon, find_sectors
 from .sentences import Sentence, split_sentences
 
 _SIGNING = re.compile(
@@ -29,6 +32,11 @@ _EARLIER = re.compile(
     r"sudah menjalin|selain itu|also has|juga (?:telah|sudah)|existing|terdahulu",
     re.I,
 )
+_ALREADY = re.compile(
+    r"telah menjalin|sudah menjalin|telah mempunyai|sejak (?:tahun )?\d{4}|since \d{4}|"
+    r"already (?:had|have|has)",
+    re.I,
+)
 _CHALLENGE_CUE = re.compile(
     r"serupa|sama|similar|shared|common|bersama|challenge|tantangan|cabaran", re.I
 )
@@ -38,14 +46,22 @@ _SPEECH = (
     r"katanya|berkata|menurut|said|says|added|told|stated|explained|noted|remarked)"
 )
 _AFTER = re.compile(
-    rf"^[\s,.]*(?P<verb>{_SPEECH})(?P<nya>nya)?\b[\s,]*(?P<rest>.{{0,80}})", re.I | re.S
+    rf"^[\s,.]*(?P<pronoun>(?:he|she|they|beliau|dia|ia)\s+)?(?P<verb>{_SPEECH})(?P<nya>nya)?\b"
+    r"[\s,]*(?P<rest>.{0,80})",
+    re.I | re.S,
 )
 _PRONOUN_AFTER = re.compile(r"^(?:beliau|dia|ia|he|she|they)\b", re.I)
 _BEFORE = re.compile(
     rf"(?:{_SPEECH}|menyebut\b.{{0,80}}\bsebagai|called\b.{{0,60}}|described\b.{{0,60}}\bas|berkata)[\s:,]*$",
     re.I | re.S,
 )
-_PLACE_PREP = re.compile(r"(?:\b(?:di|in|at|ke|to|dalam)\s+)$", re.I)
+# "di Kuala Lumpur", "at Jakarta", and through a venue: "di Balai Kota Jakarta", "di Grand Hyatt
+# Kuala Lumpur".
+_PLACE_PREP = re.compile(
+    r"\b(?:di|in|at|ke|to|dalam)\s+(?:(?:the\s+)?[A-Z][\w'’.-]*\s+){0,4}$", re.I
+)
+_VENUE_PREP = re.compile(r"\b(?:di|at|in)\s+(?:the\s+)?[A-Z]")
+_HERE = re.compile(r"\b(?:here|di sini|disini)\b", re.I)
 _SISTER = re.compile(
     r"sister[ -]city|kota kembar|bandar (?:raya )?berkembar|twin[ -]cit|kota bersaudara", re.I
 )
@@ -114,6 +130,7 @@ class Extraction:
     challenges: list[Finding] = field(default_factory=list)
     quotations: list[Quotation] = field(default_factory=list)
     earlier: list[tuple[URIRef, URIRef, Evidence]] = field(default_factory=list)
+    new_entities: dict[URIRef, NewEntity] = field(default_factory=dict)
 
 
 class Extractor:
@@ -121,19 +138,36 @@ class Extractor:
 
     def __init__(self, knowledge: Knowledge) -> None:
         self.known = knowledge
+        self.sector_lexicon = SectorLexicon(knowledge.gazetteer.names("sector"))
 
     def extract(
         self, article: Article, lang: str | None = None, article_date: date | None = None
     ) -> Extraction:
         """The findings of one article (``lang`` and ``article_date`` override detection)."""
         if article_date is not None:
-            article.date = article_date
+            article.date, article.year_known = article_date, True
         if article.outlet is None:
             article.outlet = self._dateline_outlet(article)
         text = article.text
         result = Extraction(article, lang or detect_language(f"{article.title or ''} {text}"))
         sentences = split_sentences(text)
-        matches = self.known.gazetteer.find(text)
+        known = self.known
+        matches = known.gazetteer.find(text)
+        found = NewEntityFinder(
+            known.gazetteer, known.government_of_place, known.post_government
+        ).find(text, matches)
+        matches = with_aliases(
+            text,
+            [
+                m
+                for m in matches
+                if not any(m.start < n.end and n.start < m.end for n in found.matches)
+            ]
+            + found.matches,
+        )
+        self.post_government = {**known.post_government, **found.post_government}
+        self.government_of_place = {**known.government_of_place, **found.government_of_place}
+        result.new_entities = found.entities
         quotes = [m for m in _QUOTE.finditer(text)]
         in_quote = [(q.start(), q.end()) for q in quotes]
 
@@ -147,6 +181,9 @@ class Extractor:
         if _SISTER.search(f"{article.title or ''} {text}"):
             result.partnership_type = CP.SisterCity
         self._document_type(result, sentences, by_sentence, signing)
+        self.people = self._people_at_signing(by_sentence, signing)
+        if article.date is not None and not article.year_known:
+            article.date = self._likeliest(DateMention(article.date, 0, 0, "", False))
         self._date(result, sentences, signing)
         self._parties(result, sentences, by_sentence, signing)
         self._place(result, sentences, by_sentence, signing)
@@ -181,6 +218,25 @@ class Extractor:
             ev = Evidence.of(result.article, s.start, s.end)
             result.document_type = Finding(CP.UnspecifiedAgreement, ev)
 
+    def _people_at_signing(self, by_sentence, signing) -> list[URIRef]:  # type: ignore[no-untyped-def]
+        """The people named in the sentences about the signing (in any sentence if none)."""
+        for pool in (signing, range(len(by_sentence))):
+            people = sorted({p for i in pool for m in by_sentence[i] for p in m.of_kind("person")})
+            if people:
+                return people
+        return []
+
+    def _likeliest(self, mention: DateMention) -> date:
+        """The day a date written without its year most likely is: the one on which most of the
+        people at the signing held a post the graph knows of (weekday and calendar permitting),
+        the latest of equals; the mention's own guess when the graph knows no tenure."""
+        best, best_score = mention.value, 0
+        for day in candidate_days(mention):
+            score = sum(1 for person in self.people if self.known.posts_held(person, day))
+            if score > best_score:
+                best, best_score = day, score
+        return best
+
     def _date(self, result, sentences, signing) -> None:  # type: ignore[no-untyped-def]
         article = result.article
         order = signing + [i for i in range(len(sentences)) if i not in signing]
@@ -188,7 +244,14 @@ class Extractor:
             s = sentences[i]
             found = find_dates(s.text, article.date)
             day = found[0].value if found else None
-            if day is None and i in signing:
+            if found and not found[0].year_given and not (article.date and article.year_known):
+                day = self._likeliest(found[0])
+            # The dateline's date is the day of writing: "... here yesterday" counts from it.
+            in_dateline = bool(found) and s.start + found[0].start < 40 and day == article.date
+            if in_dateline:
+                # Not the signing's date unless nothing else says when: the fallback below.
+                day = relative_day(s.text, article.date) if i in signing else None
+            elif day is None and i in signing:
                 day = relative_day(s.text, article.date)
             if day is not None:
                 result.date = day
@@ -226,29 +289,58 @@ class Extractor:
             result.parties.append(Finding(gov, ev))
 
     def _governments_of(self, m: Match) -> list[tuple[URIRef, int]]:
-        known = self.known
         out = [(g, 3) for g in m.of_kind("government")]
         out += [
-            (known.post_government[p], 2) for p in m.of_kind("post") if p in known.post_government
+            (self.post_government[p], 2) for p in m.of_kind("post") if p in self.post_government
         ]
         out += [
-            (known.government_of_place[p], 1)
+            (self.government_of_place[p], 1)
             for p in m.of_kind("place")
-            if p in known.government_of_place
+            if p in self.government_of_place
         ]
         return out
 
     def _place(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
-        text = result.article.text
-        for pool in (signing, range(len(sentences))):
-            for i in pool:
-                for m in by_sentence[i]:
-                    places = m.of_kind("place")
-                    if places and _PLACE_PREP.search(text[max(0, m.start - 8) : m.start]):
-                        s = sentences[i]
-                        ev = Evidence.of(result.article, s.start, s.end)
-                        result.place = Finding(places[0], ev, m.text)
-                        return
+        """Where it was signed: a place named after "di"/"in"/"at" (directly or after a venue)
+        in a sentence about the signing; the dateline's city when such a sentence says "here" or
+        names only a venue the graph does not know; a place so named anywhere; the dateline's."""
+        article = result.article
+        text = article.text
+        if found := self._place_after_preposition(text, sentences, by_sentence, signing):
+            result.place = found
+            return
+        at_dateline = any(
+            _HERE.search(sentences[i].text) or _VENUE_PREP.search(sentences[i].text)
+            for i in signing
+        )
+        if at_dateline and (found := self._dateline_place(result, sentences)):
+            result.place = found
+            return
+        everywhere = range(len(sentences))
+        result.place = self._place_after_preposition(
+            text, sentences, by_sentence, everywhere
+        ) or self._dateline_place(result, sentences)
+
+    def _place_after_preposition(self, text, sentences, by_sentence, pool) -> Finding | None:  # type: ignore[no-untyped-def]
+        for i in pool:
+            for m in by_sentence[i]:
+                places = m.of_kind("place")
+                if places and _PLACE_PREP.search(text[max(0, m.start - 60) : m.start]):
+                    s = sentences[i]
+                    return Finding(places[0], Evidence(s.text, s.start, s.end), m.text)
+        return None
+
+    def _dateline_place(self, result, sentences) -> Finding | None:  # type: ignore[no-untyped-def]
+        article = result.article
+        place, name = dateline_place(article.dateline, self.known.gazetteer)
+        if place is None and name is not None:
+            city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
+            place = result.new_entities.setdefault(city.iri, city).iri
+        if place is None:
+            return None
+        first = sentences[0] if sentences else None
+        ev = Evidence(first.text, first.start, first.end) if first else Evidence("", 0, 0)
+        return Finding(place, ev, name or "")
 
     def _signatories(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
         parties = [p.value for p in result.parties]
@@ -268,7 +360,7 @@ class Extractor:
                 if person in seen:
                     continue
                 post = post or self._post_on(person, result.date, parties)
-                party = self.known.post_government.get(post) if post else None
+                party = self.post_government.get(post) if post else None
                 if party not in parties:
                     continue
                 if not in_signing and any(s.party == party for s in result.signatories):
@@ -280,24 +372,17 @@ class Extractor:
 
     def _post_on(self, person: URIRef, day: date | None, parties: list[URIRef]) -> URIRef | None:
         for post in self.known.posts_held(person, day) or self.known.posts_held(person, None):
-            if self.known.post_government.get(post) in parties:
+            if self.post_government.get(post) in parties:
                 return post
         return None
 
     # --- sectors and challenges ---------------------------------------------------------------
 
     def _sectors(self, result, sentences, by_sentence) -> None:  # type: ignore[no-untyped-def]
-        seen: set[URIRef] = set()
-        for i, ms in enumerate(by_sentence):
-            found = [(m, m.of_kind("sector")) for m in ms if m.of_kind("sector")]
-            if len(found) < 2:
-                continue
-            s = sentences[i]
+        for found in find_sectors(result.article.text, sentences, self.sector_lexicon):
+            s = found.sentence
             ev = Evidence.of(result.article, s.start, s.end)
-            for m, sectors in found:
-                if sectors[0] not in seen:
-                    seen.add(sectors[0])
-                    result.sectors.append(Finding(sectors[0], ev, m.text))
+            result.sectors.append(Finding(found.sector, ev, found.wording))
 
     def _challenges(self, result, sentences) -> None:  # type: ignore[no-untyped-def]
         seen: set[URIRef] = set()
@@ -330,7 +415,9 @@ class Extractor:
             if m := _AFTER.match(after):
                 attributed = True
                 rest_start = q.end() + m.start("rest")
-                if not m.group("nya") and not _PRONOUN_AFTER.match(m.group("rest")):
+                if not (m.group("nya") or m.group("pronoun")) and not _PRONOUN_AFTER.match(
+                    m.group("rest")
+                ):
                     named = [
                         x
                         for x in matches
@@ -388,7 +475,7 @@ class Extractor:
         parties = [p.value for p in result.parties]
         if not parties:
             return
-        seen: set[URIRef] = set()
+        seen: set[object] = set()
         for i, s in enumerate(sentences):
             if not _EARLIER.search(s.text):
                 continue
@@ -398,6 +485,17 @@ class Extractor:
                     if gov not in governments:
                         governments.append(gov)
             own = [g for g in governments if g in parties] or parties[:1]
+            if (
+                len(parties) == 2
+                and set(parties) <= set(governments)
+                and _ALREADY.search(s.text)
+                and frozenset(parties) not in seen
+            ):
+                # The parties' own earlier tie: "Jawa Barat dan Chungnam telah menjalin
+                # hubungan Sister Province sejak tahun 2021".
+                seen.add(frozenset(parties))
+                ev = Evidence.of(result.article, s.start, s.end)
+                result.earlier.append((parties[0], parties[1], ev))
             for gov in governments:
                 if gov in parties or gov in seen:
                     continue

@@ -128,6 +128,12 @@ class Gazetteer:
             gazetteer.labels[URIRef(r["entity"].value)].setdefault(lang, r["label"].value)
         return gazetteer
 
+    def names(self, kind: str) -> list[tuple[URIRef, str]]:
+        """Every (entity, name) of one kind."""
+        return sorted(
+            {(e.iri, e.label) for entries in self.index.values() for e in entries if e.kind == kind}
+        )
+
     def label(self, iri: URIRef, lang: str = "en") -> str:
         """A label of an entity, in ``lang`` if it has one."""
         labels = self.labels.get(iri, {})

@@ -3,6 +3,7 @@ the places governments govern, tenures, partnerships, existing agreements and so
 
 from __future__ import annotations
 
+import urllib.parse
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date
@@ -50,6 +51,8 @@ class Knowledge:
     tenures: list[Tenure] = field(default_factory=list)
     partnerships: dict[frozenset[URIRef], URIRef] = field(default_factory=dict)
     sources: dict[str, URIRef] = field(default_factory=dict)
+    publisher_of_host: dict[str, URIRef] = field(default_factory=dict)
+    broader: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
     queries: QueryRegistry | None = None
     store: Store | None = None
 
@@ -84,11 +87,19 @@ class Knowledge:
         for partnership, governments in members.items():
             if len(governments) == 2:
                 known.partnerships.setdefault(frozenset(governments), partnership)
+        for row in store.select(queries["broader_sectors"].bind()).rows:
+            known.broader[URIRef(row["sector"].value)].add(URIRef(row["broader"].value))
+        publishers: dict[str, set[URIRef]] = defaultdict(set)
         for row in store.select(queries["sources"].bind()).rows:
             source = URIRef(row["source"].value)
             for name in ("title", "url", "localCopy"):
                 if row.get(name) is not None:
                     known.sources.setdefault(normalise(row[name].value), source)
+            if row.get("url") is not None and row.get("publisher") is not None:
+                publishers[host_of(row["url"].value)].add(URIRef(row["publisher"].value))
+        known.publisher_of_host = {
+            host: next(iter(found)) for host, found in publishers.items() if len(found) == 1
+        }
         return known
 
     def existing(self, governments: list[URIRef]) -> list[dict[str, str]]:
@@ -107,6 +118,12 @@ class Knowledge:
     def holds(self, person: URIRef, post: URIRef, day: date) -> bool:
         """Whether the graph shows the person in the post on the day."""
         return any(t.person == person and t.post == post and t.covers(day) for t in self.tenures)
+
+
+def host_of(url: str) -> str:
+    """The web host of a URL, without ``www.`` (``dbkl.gov.my``)."""
+    host = urllib.parse.urlsplit(url.strip()).hostname or ""
+    return host.removeprefix("www.")
 
 
 def _day(term: object) -> date | None:

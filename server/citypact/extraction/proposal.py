@@ -18,9 +18,9 @@ from rdflib.term import Node
 
 from ..importing.reconcile import slugify
 from ..namespaces import CP, ID, SCHEMA, bind_prefixes, entity_iri
-from .extractor import Evidence, Extraction
+from .extractor import Evidence, Extraction, Finding
 from .gazetteer import normalise
-from .knowledge import Knowledge
+from .knowledge import Knowledge, host_of
 
 Triple = tuple[Node, Node, Node]
 _ABBREVIATION = {
@@ -129,7 +129,7 @@ class ProposalBuilder:
         self.x = extraction
         self.lang = extraction.lang
         self.statements: list[Statement] = []
-        self.minted: set[URIRef] = set()
+        self.minted: set[URIRef] = set(extraction.new_entities)
 
     # --- helpers ------------------------------------------------------------------------------
 
@@ -146,6 +146,30 @@ class ProposalBuilder:
         if iri not in self.minted:
             return []
         return [(iri, RDF.type, cls), (iri, RDFS.label, label)]
+
+    def _descriptions(self, triples: list[Triple]) -> list[Triple]:
+        """The type, name, links and review flag of every new entity these triples name, and
+        of the new entities those link to (a new post's new government and its new place)."""
+        out: list[Triple] = []
+        todo = [t for tr in triples for t in tr[::2] if t in self.x.new_entities]
+        done: set[Node] = set()
+        while todo:
+            iri = todo.pop()
+            if iri in done:
+                continue
+            done.add(iri)
+            entity = self.x.new_entities[iri]  # type: ignore[index]
+            out += [
+                (entity.iri, RDF.type, entity.cls),
+                (entity.iri, RDFS.label, self.text(entity.label)),
+                (entity.iri, CP.needsReview, Literal(True)),
+                (entity.iri, PROV.wasDerivedFrom, self.source),
+            ]
+            for predicate, target in entity.links:
+                out.append((entity.iri, predicate, target))
+                if target in self.x.new_entities:
+                    todo.append(target)
+        return out
 
     def flag(self, iri: URIRef) -> list[Triple]:
         return [(iri, CP.needsReview, Literal(True))] if iri in self.minted else []
@@ -165,6 +189,7 @@ class ProposalBuilder:
         triples: list[Triple],
     ) -> None:
         s, p, o = triple
+        triples = triples + self._descriptions([triple, *triples])
         new = sorted(
             {str(t) for t in (s, o) if isinstance(t, URIRef) and t in self.minted}
             | {
@@ -243,16 +268,22 @@ class ProposalBuilder:
             self.add("source", (src, DCTERMS.date, value), head, f"date={article.date}", [])
 
     def _outlet(self) -> tuple[URIRef, str] | None:
-        """The publisher: the outlet the article names (a known organization, else a new one),
-        or a known organization named in its dateline (``Jakarta, InfoPublik -``)."""
+        """The publisher: the outlet the article names or a known organization named in its
+        dateline (``Jakarta, InfoPublik -``); else the publisher of the graph's other pages
+        from the article's web host; else a new organization named for the outlet or host."""
         article = self.x.article
         names = [article.outlet] if article.outlet else []
         for name in [*names, *article.dateline]:
             for m in self.known.gazetteer.find(name):
                 if orgs := m.of_kind("organization"):
                     return orgs[0], name
+        host = host_of(article.url) if article.url else ""
+        if host and (publisher := self.known.publisher_of_host.get(host)):
+            return publisher, host
         if article.outlet:
             return self.mint("organization", article.outlet), article.outlet
+        if host:
+            return self.mint("organization", host), host
         return None
 
     def _named(self, kind: str, name: str) -> URIRef:
@@ -438,17 +469,23 @@ class ProposalBuilder:
             self.add("signatories", (iri, CP.signatory, sig.person), sig.evidence, key, triples)
 
     def _commitments(self, existing: list[dict[str, str]]) -> None:
+        committed = {
+            URIRef(r["sector"]): URIRef(r["commitment"])
+            for r in existing
+            if r.get("agreement") == str(self.agreement) and r.get("commitment") and r.get("sector")
+        }
+        proposed: set[URIRef] = set()
         for finding in self.x.sectors:
-            found = next(
-                (
-                    URIRef(r["commitment"])
-                    for r in existing
-                    if r.get("agreement") == str(self.agreement)
-                    and r.get("sector") == str(finding.value)
-                    and r.get("commitment")
-                ),
-                None,
-            )
+            if finding.value not in committed:
+                # A narrower wording of a sector the agreement already commits to is that
+                # commitment ("pengangkutan awam" in a letter on sustainable transport).
+                broader = sorted(self.known.broader.get(finding.value, set()) & set(committed))
+                if broader:
+                    finding = Finding(broader[0], finding.evidence, finding.wording)
+            if finding.value in proposed:
+                continue
+            proposed.add(finding.value)
+            found = committed.get(finding.value)
             sector_slug = short(finding.value).split("/")[-1]
             iri = found or self.mint(
                 "commitment", f"{short(self.agreement).split('/')[-1]}-{sector_slug}"

@@ -61,12 +61,14 @@ def extract_article(
     lang: str | None = None,
     article_date: date | None = None,
     filename: str | None = None,
+    url: str | None = None,
     service: SubmissionService | None = None,
     validate: bool = True,
 ) -> Extracted:
-    """Read, extract, propose and (unless ``validate`` is False) validate against the store."""
+    """Read, extract, propose and (unless ``validate`` is False) validate against the store.
+    ``url`` is where the article was published (its date and publisher may follow from it)."""
     known = Knowledge.from_store(store)
-    article = read_article(raw, filename)
+    article = read_article(raw, filename, url)
     extraction = Extractor(known).extract(article, lang, article_date)
     proposal = build_proposal(known, extraction)
     if not validate:

@@ -35,6 +35,8 @@ def importing_queries() -> QueryRegistry:
 
 def slugify(text: str, fallback: str = "unnamed") -> str:
     """An ASCII slug: lower case, hyphenated (``Kuala Lumpur`` → ``kuala-lumpur``)."""
+    # A typographic apostrophe separates words as a straight one does (Tai’an → tai-an).
+    text = re.sub(r"[’‘ʼ`´]", "'", text)
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii")
     slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
     return slug[:80].rstrip("-") or fallback

@@ -24,6 +24,13 @@ router = APIRouter(tags=["extraction"])
 TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml")
 LangParam = Annotated[str | None, Query(pattern="^(id|ms|en)$", description="Article language")]
 DateParam = Annotated[date | None, Query(description="The article's date (YYYY-MM-DD)")]
+UrlParam = Annotated[
+    str | None,
+    Query(
+        pattern=r"^https?://\S{1,2000}$",
+        description="Where the article was published (its date and publisher may follow)",
+    ),
+]
 
 
 def _service(request: Request) -> SubmissionService:
@@ -42,12 +49,16 @@ async def _read_limited(request: Request) -> bytes:
 
 
 async def _extract(
-    request: Request, raw: str, lang: str | None, article_date: date | None
+    request: Request,
+    raw: str,
+    lang: str | None,
+    article_date: date | None,
+    url: str | None = None,
 ) -> Extracted:
     service = _service(request)
     return await run_in_threadpool(
         lambda: extract_article(
-            raw, service.store, lang=lang, article_date=article_date, service=service
+            raw, service.store, lang=lang, article_date=article_date, url=url, service=service
         )
     )
 
@@ -65,7 +76,7 @@ async def _extract(
     },
 )
 async def api_extract(
-    request: Request, lang: LangParam = None, date: DateParam = None
+    request: Request, lang: LangParam = None, date: DateParam = None, url: UrlParam = None
 ) -> JSONResponse:
     """The proposed statements (kind, subject/predicate/object, evidence sentence and its
     offsets in ``article.text``, new entities), the validation summary and the Turtle."""
@@ -79,7 +90,7 @@ async def api_extract(
         raise HTTPException(400, "the article is not UTF-8 text") from None
     if not raw.strip():
         raise HTTPException(400, "the article is empty")
-    done = await _extract(request, raw, lang, date)
+    done = await _extract(request, raw, lang, date, url)
     return JSONResponse(done.to_json())
 
 

@@ -1,0 +1,306 @@
+"""The extractor's rules for what the graph does not name yet or news writes loosely: new
+governments, posts and people; years read from tenures, URLs and weekdays; publishers by web
+host; lists of sectors in three languages; short names in brackets. The articles here are
+written for the tests (no third-party text)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF
+
+from citypact.extraction.article import read_article
+from citypact.extraction.dates import candidate_days, date_in_url, first_date
+from citypact.extraction.knowledge import Knowledge
+from citypact.extraction.new_entities import _abbreviates, with_aliases
+from citypact.extraction.sector_lists import SectorLexicon, find_sectors
+from citypact.extraction.sentences import split_sentences
+from citypact.extraction.service import extract_article
+from citypact.importing.reconcile import slugify
+from citypact.namespaces import CP, ID
+from citypact.store_embedded import EmbeddedStore
+
+SECTOR = f"{ID}sector/"
+
+
+@pytest.fixture(scope="module")
+def store(bundled_embedded_store: EmbeddedStore) -> EmbeddedStore:
+    return bundled_embedded_store
+
+
+@pytest.fixture(scope="module")
+def known(store: EmbeddedStore) -> Knowledge:
+    return Knowledge.from_store(store)
+
+
+@pytest.fixture(scope="module")
+def lexicon(known: Knowledge) -> SectorLexicon:
+    return SectorLexicon(known.gazetteer.names("sector"))
+
+
+def _keys(text: str, store: EmbeddedStore, **kwargs: object) -> dict[str, set[str]]:
+    done = extract_article(text, store, validate=False, **kwargs)  # type: ignore[arg-type]
+    return done.proposal.keys()
+
+
+# --- new governments, posts, people and places ----------------------------------------------
+
+NEW_PARTNERS = (
+    "SURABAYA -- Pemerintah Kota Surabaya menjalin kerja sama dengan Pemerintah Kota Kitakyushu, "
+    "Jepang, di bidang pengelolaan sampah dan transportasi berkelanjutan.\n\n"
+    "Nota kesepahaman ditandatangani oleh Wali Kota Surabaya Eri Cahyadi dan Wali Kota "
+    "Kitakyushu Kenji Takeuchi di Balai Kota Surabaya, Senin (3/3/2025).\n\n"
+    "Kota Surabaya dan Kitakyushu telah menjalin hubungan kota kembar sejak tahun 1997.\n"
+)
+
+
+def test_new_governments_posts_people_and_place_are_proposed_for_review(
+    store: EmbeddedStore,
+) -> None:
+    done = extract_article(NEW_PARTNERS, store)
+    keys = done.proposal.keys()
+    assert keys["agreement"] == {"MemorandumOfUnderstanding"}
+    assert keys["date"] == {"2025-03-03"}
+    assert keys["parties"] == {"government/surabaya", "government/kitakyushu"}
+    assert keys["signatories"] == {
+        "person/eri-cahyadi|post/mayor-of-surabaya",
+        "person/kenji-takeuchi|post/mayor-of-kitakyushu",
+    }
+    assert keys["place"] == {"city/surabaya"}
+    assert keys["sectors"] == {"sector/waste-management", "sector/sustainable-transport"}
+    assert keys["partnerships"] == {"government/kitakyushu + government/surabaya"}
+    graph = done.proposal.graph()
+    post = URIRef(f"{ID}post/mayor-of-surabaya")
+    government = URIRef(f"{ID}government/surabaya")
+    assert (post, CP.postIn, government) in graph
+    assert (government, CP.governs, URIRef(f"{ID}city/surabaya")) in graph
+    for iri in (post, government, URIRef(f"{ID}person/eri-cahyadi")):
+        assert (iri, CP.needsReview, Literal(True)) in graph
+    # New entities are well formed: only warnings (no coordinates, no country) remain.
+    assert done.report is not None and done.report.conforms, done.summary()
+
+
+def test_a_statement_on_its_own_carries_the_new_entities_it_names(store: EmbeddedStore) -> None:
+    done = extract_article(NEW_PARTNERS, store, validate=False)
+    signature = next(s for s in done.proposal.statements if s.kind == "signatories")
+    graph = done.proposal.graph({signature.id})
+    person = URIRef(f"{ID}person/eri-cahyadi")
+    assert (person, RDF.type, CP.Person) in graph
+    assert (URIRef(f"{ID}post/mayor-of-surabaya"), RDF.type, CP.Post) in graph
+    assert str(person) in signature.new
+
+
+def test_a_known_government_with_an_english_title_keeps_its_known_post(
+    store: EmbeddedStore,
+) -> None:
+    text = (
+        "JAKARTA -- Jakarta Governor Pramono Anung and Heidelberg Mayor Eckart Würzner signed a "
+        "memorandum of understanding on waste management and public spaces at Jakarta City "
+        "Hall on Monday (Aug 11).\n"
+    )
+    keys = _keys(text, store, article_date=date(2025, 8, 11))
+    assert "person/pramono-anung|post/governor-of-jakarta" in keys["signatories"]
+    assert not any("post/governor-of-dki-jakarta" in k for k in keys["signatories"])
+
+
+def test_a_name_before_city_must_stand_alone_elsewhere(store: EmbeddedStore) -> None:
+    text = (
+        "KUCHING (Aug 2): Kuching South City Council has signed a memorandum of understanding "
+        "with Yantai City to formalise the Friendship City relationship, in the fields of trade "
+        "and tourism. Yantai was represented by Yantai Municipal secretary Li Wei at the signing "
+        "ceremony here yesterday.\n"
+    )
+    keys = _keys(text, store, url="https://example.org/2023/08/02/mou/")
+    assert keys["parties"] == {"government/kuching-south-city-council", "government/yantai"}
+    assert "person/li-wei|post/municipal-secretary-of-yantai" in keys["signatories"]
+    assert not any("friendship" in k for k in keys["parties"])
+    assert keys["date"] == {"2023-08-01"}
+    assert keys["place"] == {"city/kuching"}
+
+
+def test_indonesian_abbreviations_and_bracketed_short_names() -> None:
+    assert _abbreviates("jabar", "jawa barat")
+    assert _abbreviates("jateng", "jawa tengah")
+    assert not _abbreviates("jakarta", "jawa barat")
+    assert not _abbreviates("jabar", "jawa")
+    assert slugify("Tai’an") == "tai-an" == slugify("Tai'an")
+
+
+def test_a_short_name_in_brackets_names_the_same_entity(known: Knowledge) -> None:
+    text = "Chungcheongnam-do (Chungnam) dan Jakarta. Chungnam dikenal sebagai pusat industri."
+    matches = with_aliases(text, known.gazetteer.find(text))
+    chungnam = [m for m in matches if m.text == "Chungnam"]
+    assert len(chungnam) == 1 and chungnam[0].start == text.rindex("Chungnam")
+    assert chungnam[0].of_kind("place") == [URIRef(f"{ID}region/chungcheongnam-do")]
+
+
+# --- dates and publishers ---------------------------------------------------------------------
+
+
+def test_dates_in_news_urls() -> None:
+    assert date_in_url("https://www.theborneopost.com/2023/08/02/mbks/") == date(2023, 8, 2)
+    assert date_in_url("https://bandung.bisnis.com/read/20250527/549/1880398/x") == date(
+        2025, 5, 27
+    )
+    assert date_in_url("https://sdgcentrekl.com/?p=3545") is None
+    assert date_in_url("https://example.org/2023/13/02/") is None
+
+
+def test_a_url_date_replaces_a_guessed_year_but_not_a_written_one() -> None:
+    guessed = read_article("KUCHING, Aug 14: " + "word " * 40, url="https://x.my/2024/08/14/a/")
+    assert guessed.date == date(2024, 8, 14) and guessed.year_known
+    written = read_article(
+        "Oleh Juli, Selasa, 27 Mei 2025\n\n" + "Kalimat panjang " * 20 + ".",
+        url="https://x.id/2020/01/01/a/",
+    )
+    assert written.date == date(2025, 5, 27)
+    assert read_article("KUCHING, Aug 14: " + "word " * 40).year_known is False
+
+
+def test_days_without_a_year_follow_the_weekday() -> None:
+    mention = first_date("Selasa (12/5)")
+    assert mention is not None and not mention.year_given and mention.weekday == 1
+    days = candidate_days(mention, today=date(2026, 11, 28))
+    assert days[:3] == [date(2026, 5, 12), date(2020, 5, 12), date(2015, 5, 12)]
+    assert all(d.weekday() == 1 for d in days)
+
+
+def test_the_year_is_the_one_in_which_the_signatories_held_office(store: EmbeddedStore) -> None:
+    # Maimunah Mohd Sharif became Mayor of Kuala Lumpur on 15 August 2024 and Wee Hong Seng is
+    # attested as Mayor of Kuching South on 14 August 2025: only 2025 fits both.
+    text = (
+        "KUCHING, Aug 14: Kuching South City Council Mayor Dato Wee Hong Seng and Kuala Lumpur "
+        "City Hall Mayor Datuk Seri Maimunah Mohd Sharif signed a memorandum of understanding "
+        "on smart city cooperation.\n"
+    )
+    keys = _keys(text, store)
+    assert keys["date"] == {"2025-08-14"}
+
+
+def test_a_publisher_follows_from_the_web_host_of_known_pages(store: EmbeddedStore) -> None:
+    text = (
+        "Dewan Bandaraya Kuala Lumpur dan Corporation of Chennai telah menandatangani "
+        "Memorandum Persefahaman (MoU) pada 25 November 2010 dalam bidang pengurusan bandar.\n"
+    )
+    keys = _keys(text, store, url="https://www.dbkl.gov.my/another-twin-city/")
+    assert "publisher=government/kuala-lumpur-city-hall" in keys["source"]
+    unknown = _keys(text, store, url="https://news.example.com/2010/11/25/mou/")
+    assert "publisher=organization/news-example-com" in unknown["source"]
+
+
+# --- sectors ----------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("item", "sectors"),
+    [
+        ("as well as cultural and tourism exchanges", {"culture-tourism"}),
+        (
+            "green building development and energy decarbonization",
+            {"green-buildings", "energy-decarbonisation"},
+        ),
+        ("flood prevention and mitigation", {"flood-management"}),
+        ("sustainable transportation", {"sustainable-transport"}),
+        ("pencegahan dan penanggulangan banjir", {"flood-management"}),
+        ("city planning and development", {"urban-planning"}),
+        ("pembangunan ekonomi dan pariwisata", {"economy", "tourism"}),
+        ("the weather", set()),
+    ],
+)
+def test_list_items_name_sectors_in_any_wording(
+    lexicon: SectorLexicon, item: str, sectors: set[str]
+) -> None:
+    assert {str(s).removeprefix(SECTOR) for s in lexicon.match(item)} == sectors
+
+
+def test_sectors_are_read_only_from_lists_about_the_cooperation(lexicon: SectorLexicon) -> None:
+    text = (
+        "Kerjasama ini meliputi peningkatan perkhidmatan pengangkutan awam serta pengurusan "
+        "sisa. Datuk Bandar berkongsi projek yang menjadi hab seni, budaya dan kreativiti. "
+        "Sejak itu, kedua kota bekerja sama di bidang olahraga.\n"
+        "Antara kandungan Memorandum Persefahaman adalah seperti berikut:\n"
+        "i) Pertukaran kepakaran;\n"
+    )
+    found = find_sectors(text, split_sentences(text), lexicon)
+    assert [str(f.sector).removeprefix(SECTOR) for f in found] == [
+        "public-transport",
+        "waste-management",
+        "capacity-building",
+    ]
+    assert found[0].wording == "peningkatan perkhidmatan pengangkutan awam"
+
+
+def test_a_narrower_sector_of_an_existing_agreement_is_its_commitment(
+    store: EmbeddedStore,
+) -> None:
+    # The Jakarta–Kuala Lumpur letter of 11 August 2025 commits to sustainable transport;
+    # public transport is narrower.
+    text = (
+        "Pada 11hb. Ogos 2025 Dewan Bandaraya Kuala Lumpur dan Pemerintah Daerah Khusus Ibu Kota "
+        "Jakarta menandatangani Surat Pernyataan Kehendak (LOI). Kerjasama ini meliputi "
+        "peningkatan perkhidmatan pengangkutan awam dan sistem pencegahan dan pengurusan "
+        "banjir.\n"
+    )
+    keys = _keys(text, store)
+    assert keys["sectors"] == {"sector/sustainable-transport", "sector/flood-management"}
+
+
+def test_a_quotation_attributed_with_a_pronoun_before_the_verb(store: EmbeddedStore) -> None:
+    text = (
+        "KUCHING (Aug 2): Kuching South City Council signed a memorandum of understanding with "
+        "Kuala Lumpur City Hall here yesterday. Kuching South Mayor Dato Wee Hong Seng spoke "
+        "at the ceremony.\n\n"
+        "“The two sides agree to make concerted efforts together,” he said during the signing.\n"
+    )
+    keys = _keys(text, store, url="https://example.org/2025/08/15/a/")
+    assert keys["quotations"] == {"person/wee-hong-seng: the two sides agree to make"}
+
+
+# --- the URL through the CLI and the API -------------------------------------------------------
+
+
+def test_cli_extract_takes_the_article_url(
+    tmp_path: object, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from pathlib import Path
+
+    from citypact.cli import main
+
+    article = Path(str(tmp_path)) / "new.txt"
+    article.write_text(NEW_PARTNERS.replace(", Senin (3/3/2025)", ""), encoding="utf-8")
+    code = main(
+        ["extract", str(article), "--format", "json", "--url", "https://x.example/2024/02/29/a/"]
+    )
+    out = capsys.readouterr().out
+    assert code in (0, 1)
+    data = __import__("json").loads(out)
+    assert data["article"]["url"] == "https://x.example/2024/02/29/a/"
+    assert data["article"]["date"] == "2024-02-29"
+
+
+def test_api_extract_takes_the_article_url_and_refuses_a_bad_one(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from fastapi.testclient import TestClient
+
+    from citypact.app import create_app
+    from citypact.settings import Settings
+
+    settings = Settings(data_dir=Path(str(tmp_path)) / "store")  # type: ignore[arg-type]
+    with TestClient(create_app(settings)) as client:
+        body = NEW_PARTNERS.encode()
+        headers = {"content-type": "text/plain"}
+        ok = client.post(
+            "/api/extract",
+            content=body,
+            headers=headers,
+            params={"url": "https://www.dbkl.gov.my/x/"},
+        )
+        assert ok.status_code == 200, ok.text
+        assert ok.json()["article"]["url"] == "https://www.dbkl.gov.my/x/"
+        bad = client.post(
+            "/api/extract", content=body, headers=headers, params={"url": "javascript:alert(1)"}
+        )
+        assert bad.status_code == 422
