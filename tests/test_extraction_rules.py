@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from citypact.extraction.article import read_article
 from citypact.extraction.dates import candidate_days, date_in_url, first_date
 from citypact.extraction.knowledge import Knowledge
-from citypact.extraction.new_entities import _abbreviates, with_aliases
+from citypact.extraction.new_entities import _abbreviates, same_person, with_aliases
 from citypact.extraction.sector_lists import SectorLexicon, find_sectors
 from citypact.extraction.sentences import split_sentences
 from citypact.extraction.service import extract_article
@@ -304,3 +304,95 @@ def test_api_extract_takes_the_article_url_and_refuses_a_bad_one(tmp_path: objec
             "/api/extract", content=body, headers=headers, params={"url": "javascript:alert(1)"}
         )
         assert bad.status_code == 422
+
+
+# --- names as news varies them ------------------------------------------------------------------
+
+VARIED = (
+    "Kompas - 02/12/2019\n\n"
+    "DENPASAR, KOMPAS.com - Pemerintah Kota Denpasar dan Pemerintah Kota Mossel dari Afrika "
+    "Selatan menandatangani nota kesepahaman kerja sama sister city pada Rabu (27/11/2019).\n\n"
+    "Tanda tangan kesepakatan itu diwakili oleh Wali Kota Denpasar Ida Bagus Rai "
+    "Dharmawijaya Mantra dan Wali Kota Mossel Bay Alderman Harry Levendal di Hotel Mossel Bay."
+    "\n\nKota Denpasar dan Kota Mossel Bay membentuk kelompok kerja di Kantor Municipality "
+    "Mossel Bay.\n\n"
+    '"Penandatangan MoU ini merupakan bentuk keseriusan kedua kota," kata Wali Kota Denpasar '
+    "IB Rai Dharmawijaya Mantra.\n"
+)
+
+
+def test_a_name_as_the_article_mostly_writes_it_and_one_person_for_its_forms(
+    store: EmbeddedStore,
+) -> None:
+    keys = _keys(VARIED, store)
+    assert keys["parties"] == {"government/denpasar", "government/mossel-bay"}
+    assert keys["signatories"] == {
+        "person/ida-bagus-rai-dharmawijaya-mantra|post/mayor-of-denpasar",
+        "person/harry-levendal|post/mayor-of-mossel-bay",
+    }
+    speaker = "person/ida-bagus-rai-dharmawijaya-mantra"
+    assert keys["quotations"] == {f"{speaker}: penandatangan mou ini merupakan bentuk keseriusan"}
+    assert keys["place"] == {"city/mossel-bay"}
+    done = extract_article(VARIED, store, validate=False)
+    assert not any("kantor" in str(iri) for iri in done.extraction.new_entities)
+
+
+def test_same_person_by_initials_and_suffix() -> None:
+    assert same_person("IB Rai Dharmawijaya Mantra", "Ida Bagus Rai Dharmawijaya Mantra")
+    assert same_person("Rai Dharmawijaya Mantra", "Ida Bagus Rai Dharmawijaya Mantra")
+    assert not same_person("IK Rai Dharmawijaya Mantra", "Ida Bagus Rai Dharmawijaya Mantra")
+    assert not same_person("Adam Yii", "Adam Smith")
+
+
+def test_korean_governments_partner_cities_and_who_did_not_sign(store: EmbeddedStore) -> None:
+    text = (
+        "MIRI (May 21): The Miri City Council (MCC) signing of a Memorandum of Understanding on "
+        "Friendship City with Gochang-gun, Jeollabukdo is its latest effort.\n\n"
+        "Mayor Adam Yii said the signing with Gochang-gun took place at Miri City Hall "
+        "yesterday.\n\n"
+        "“The MoU covers economic, trade, culture, education, and tourism exchanges between "
+        "the cities. “It also opens the door to more friends,” he said.\n\n"
+        "He said MCC previously has signed an MoU with Wei Hai city in China in 2021.\n\n"
+        "Also present were Gochang-gun’s mayor Deokseob Shim and Miri deputy mayor Arrifin "
+        "Mohamad.\n"
+    )
+    keys = _keys(text, store, url="https://example.org/2023/05/21/miri/")
+    assert keys["parties"] == {"government/miri", "government/gochang-gun"}
+    assert keys["date"] == {"2023-05-20"}
+    assert keys["place"] == {"city/miri"}
+    # Nobody is said to have signed; a deputy mayor present is not proposed either.
+    assert "signatories" not in keys
+    assert keys["quotations"] == {
+        "person/adam-yii: the mou covers economic, trade, culture,",
+        "person/adam-yii: it also opens the door to",
+    }
+    assert keys["partnerships"] == {"government/miri + government/wei-hai"}
+    assert keys["sectors"] == {
+        "sector/economy",
+        "sector/trade",
+        "sector/culture",
+        "sector/education",
+        "sector/tourism",
+    }
+
+
+def test_lists_before_their_cue_and_a_challenge_a_city_faces(store: EmbeddedStore) -> None:
+    text = (
+        "Petaling Jaya City Council (MBPJ) and Kuala Terengganu City Council (MBKT) signed a "
+        "memorandum of understanding in Petaling Jaya on a Friendship City initiative.\n"
+        "Among the key areas both cities will work on are sustainable development, good "
+        "governance and workforce competence.\n"
+        "There are also plans to boost the arts and tourism sector.\n"
+        "“Yet we face climate change just like other cities around the world,” said Kuala "
+        "Terengganu mayor Rosli Latif.\n"
+    )
+    keys = _keys(text, store, url="https://example.org/2022/11/24/pj/")
+    assert keys["sectors"] == {
+        "sector/sustainable-development",
+        "sector/public-administration",
+        "sector/capacity-building",
+        "sector/arts",
+        "sector/tourism",
+    }
+    assert keys["challenges"] == {"challenge/climate-change"}
+    assert keys["parties"] == {"government/petaling-jaya", "government/kuala-terengganu"}

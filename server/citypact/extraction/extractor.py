@@ -18,12 +18,19 @@ from .dates import DateMention, candidate_days, find_dates, relative_day
 from .gazetteer import Match, normalise
 from .knowledge import Knowledge
 from .language import detect_language
-from .new_entities import NewEntity, NewEntityFinder, dateline_place, with_aliases
+from .new_entities import (
+    HONORIFIC,
+    NewEntity,
+    NewEntityFinder,
+    dateline_place,
+    with_aliases,
+)
 from .sector_lists import SectorLexicon, find_sectors
 from .sentences import Sentence, split_sentences
 
 _SIGNING = re.compile(
-    r"penandatangan|ditandatangan|menandatangan|tandatangan|signing|signed|\bsign\b|"
+    r"penandatangan|ditandatangan|menandatangan|tanda ?tangan|signing|signed|\bsign\b|\binked?\b|"
+    r"diwakili oleh|represented by|"
     r"memeterai|dimeterai|termeterai|pemeteraian|menjalin kerja ?sama|resmi jadi|sealed",
     re.I,
 )
@@ -37,8 +44,11 @@ _ALREADY = re.compile(
     r"already (?:had|have|has)",
     re.I,
 )
-_CHALLENGE_CUE = re.compile(
-    r"serupa|sama|similar|shared|common|bersama|challenge|tantangan|cabaran", re.I
+_DEPUTY = re.compile(r"\b(?:deputy|vice|wakil|timbalan)\b", re.I)
+_FACING = re.compile(
+    r"\b(?:face[sd]?|facing|menghadapi|dihadapi|tackle|tackling|mengatasi|menangani|"
+    r"challenges?|tantangan|cabaran)\b",
+    re.I,
 )
 _QUOTE = re.compile(r"“([^”]{2,1500})”|\"([^\"]{2,1500})\"")
 _SPEECH = (
@@ -168,6 +178,7 @@ class Extractor:
         self.post_government = {**known.post_government, **found.post_government}
         self.government_of_place = {**known.government_of_place, **found.government_of_place}
         result.new_entities = found.entities
+        self.new_entities = found.entities
         quotes = [m for m in _QUOTE.finditer(text)]
         in_quote = [(q.start(), q.end()) for q in quotes]
 
@@ -353,15 +364,19 @@ class Extractor:
                     people.append((i, m, post))
                     del persons
         for in_signing in (True, False):
+            # Someone named in a party's post outside the sentences about the signing signed
+            # for it if the article names who signed for the other party, or if the lead
+            # names them ("A conversation between Mayor X and Mayor Y has resulted in ...").
+            elsewhere = range(len(sentences)) if result.signatories else (0, 1)
             for i, m, post in people:
-                if (i in signing) != in_signing:
+                if (i in signing) != in_signing or (not in_signing and i not in elsewhere):
                     continue
                 person = m.of_kind("person")[0]
                 if person in seen:
                     continue
                 post = post or self._post_on(person, result.date, parties)
                 party = self.post_government.get(post) if post else None
-                if party not in parties:
+                if party not in parties or self._deputy(post):
                     continue
                 if not in_signing and any(s.party == party for s in result.signatories):
                     continue
@@ -369,6 +384,16 @@ class Extractor:
                 s = sentences[i]
                 ev = Evidence.of(result.article, s.start, s.end)
                 result.signatories.append(Signatory(person, m.text, post, party, ev))
+
+    def _deputy(self, post: URIRef | None) -> bool:
+        """Whether a post is a deputy's (deputy mayor, wakil gubernur): deputies attend
+        signings more often than they sign."""
+        if post is None:
+            return False
+        labels = list(self.known.gazetteer.labels.get(post, {}).values())
+        if (new := self.new_entities.get(post)) is not None:
+            labels.append(new.label)
+        return any(_DEPUTY.search(label) for label in labels)
 
     def _post_on(self, person: URIRef, day: date | None, parties: list[URIRef]) -> URIRef | None:
         for post in self.known.posts_held(person, day) or self.known.posts_held(person, None):
@@ -390,9 +415,8 @@ class Extractor:
             found = [
                 m for m in self.known.gazetteer.find(s.text, s.start) if m.of_kind("challenge")
             ]
-            if not found or (len(found) < 2 and not _CHALLENGE_CUE.search(s.text)):
-                continue
-            if len(found) < 2:
+            # Two challenges named together, or one the sentence says a city faces.
+            if not found or (len(found) < 2 and not _FACING.search(s.text)):
                 continue
             ev = Evidence.of(result.article, s.start, s.end)
             for m in found:
@@ -418,15 +442,17 @@ class Extractor:
                 if not (m.group("nya") or m.group("pronoun")) and not _PRONOUN_AFTER.match(
                     m.group("rest")
                 ):
-                    named = [
-                        x
-                        for x in matches
-                        if rest_start <= x.start <= rest_start + 3 and x.of_kind("person")
-                    ]
+                    at = rest_start
+                    # "kata Wali Kota Denpasar IB Rai Dharmawijaya Mantra": past the post.
+                    post = [x for x in matches if at <= x.start <= at + 3 and "post" in x.kinds]
+                    if post:
+                        at = post[0].end + 1
+                    named = [x for x in matches if at <= x.start <= at + 3 and x.of_kind("person")]
                     if named:
                         speaker, name = named[0].of_kind("person")[0], named[0].text
                     elif n := re.match(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", m.group("rest")):
                         name = n.group(1)
+                        speaker = self._new_person_named(result, name)
             elif _BEFORE.search(before):
                 attributed = True
                 inline = [
@@ -443,12 +469,29 @@ class Extractor:
                 continue
             if speaker is None and name is None:
                 speaker, name = self._subject_before(sentences, matches, quotes, q.start())
-            start = _sentence_start(sentences, q.start())
-            end = _sentence_end(sentences, q.end())
-            ev = Evidence.of(result.article, start, end)
-            dates = find_dates(text[start:end], result.article.date)
-            spoken = dates[0].value if dates else result.date
-            result.quotations.append(Quotation(words, speaker, name, spoken, ev))
+            # A quotation running over paragraphs opens each one again and closes only the
+            # last: “First paragraph. “Second paragraph,” he said. Each is a quotation.
+            offset = q.start(1) if q.group(1) is not None else q.start(2)
+            for piece, piece_start in _paragraphs_of(words, offset):
+                if len(piece.split()) < _MIN_QUOTE_WORDS and piece is not words:
+                    continue
+                start = _sentence_start(sentences, piece_start)
+                end = _sentence_end(sentences, min(q.end(), piece_start + len(piece) + 1))
+                ev = Evidence.of(result.article, start, end)
+                dates = find_dates(text[start:end], result.article.date)
+                spoken = dates[0].value if dates else result.date
+                result.quotations.append(Quotation(piece, speaker, name, spoken, ev))
+
+    def _new_person_named(self, result: Extraction, name: str) -> URIRef | None:
+        """The one new person of the article a word of whose name is ``name`` ("Rosli" for
+        Rosli Latif), if there is exactly one."""
+        words = set(normalise(name).split())
+        people = [
+            e.iri
+            for e in result.new_entities.values()
+            if e.kind == "person" and words <= set(normalise(e.label).split())
+        ]
+        return people[0] if len(people) == 1 else None
 
     def _subject_before(self, sentences, matches, quotes, position):  # type: ignore[no-untyped-def]
         """The first person named (outside quotations) in the nearest sentence before."""
@@ -504,12 +547,30 @@ class Extractor:
                 result.earlier.append((own[0], gov, ev))
 
 
+def _paragraphs_of(words: str, offset: int) -> list[tuple[str, int]]:
+    """The paragraphs of a quotation (split where an opening mark starts one again), each with
+    its offset in the article."""
+    if "“" not in words:
+        return [(words, offset)]
+    out: list[tuple[str, int]] = []
+    position = 0
+    for part in words.split("“"):
+        stripped = part.strip()
+        if stripped:
+            out.append((stripped, offset + position + part.index(stripped[0])))
+        position += len(part) + 1
+    return out
+
+
 def _adjacent_post(ms: list[Match], j: int, text: str) -> URIRef | None:
     """The post named right before ("Gubernur DKI Jakarta, Pramono Anung") or after a person."""
     for k in (j - 1, j + 1):
         if 0 <= k < len(ms) and (posts := ms[k].of_kind("post")):
             a, b = sorted((ms[k], ms[j]), key=lambda m: m.start)
             gap = text[a.end : b.start]
+            if a is ms[k]:
+                # "Wali Kota Mossel Bay Alderman Harry Levendal"
+                gap = HONORIFIC.sub("", gap.lstrip(" ,")) if gap.strip() else gap
             if len(gap) <= 4 and normalise(gap).strip(" ,(") == "":
                 return posts[0]
     return None

@@ -40,7 +40,11 @@ _GOV_AFTER = re.compile(
     r"Municipal\s+(?:People's\s+)?Government|Provincial\s+Government|City\s+Government|"
     r"Metropolitan\s+Government|Municipal\s+Council|Municipality|City)\b(?!\s+(?:Council|Hall))"
 )
-_REGIONAL = re.compile(r"provinsi|provincial|pemprov|negeri", re.I)
+# "signed an MoU with Wei Hai city": a partner city, named after "with" ("dengan").
+_WITH_CITY = re.compile(r"\b(?:with|dengan)\s+(?P<name>" + _NAME + r")\s+(?P<kind>city|kota)\b")
+# Korean local governments are named with their kind: Gochang-gun, Suwon-si, Jeollabuk-do.
+_KOREAN = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][a-z]+-(?P<kind>gun|si|do|gu))(?![\w'’-])")
+_REGIONAL = re.compile(r"provinsi|provincial|pemprov|negeri|^do$", re.I)
 # Titles of posts: how news writes them, and the English title the new post's IRI uses.
 _TITLES = {
     "gubernur": "governor",
@@ -63,12 +67,15 @@ _TITLES = {
     "sekretaris daerah": "regional-secretary",
 }
 _TITLE = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in _TITLES), key=len)[::-1])
+_TITLE_WORDS = {word for title in _TITLES for word in title.split()}
 _TITLE_RE = re.compile(rf"\b(?P<title>{_TITLE})\b", re.I)
-_HONORIFIC = re.compile(
+HONORIFIC = re.compile(
     r"^(?:(?:Dato['’]?|Datuk|Dato['’]?\s+Sri|Datuk\s+Seri|Tan\s+Sri|Dr\.?|Ir\.?|Prof\.?|Haji|H\.|"
-    r"Bapak|Pak|Ibu|Bu|Mr\.?|Mrs\.?|Ms\.?|Madam|Tuan|Puan|Encik)\s+)+"
+    r"Bapak|Pak|Ibu|Bu|Mr\.?|Mrs\.?|Ms\.?|Madam|Tuan|Puan|Encik|Alderman|Councillor|Cllr\.?|"
+    r"YB|YBhg\.?|Yang\s+Berhormat|Executive)\s+)+"
 )
-_PERSON = re.compile(rf"^[ ,]{{0,3}}(?P<name>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{1,3}})")
+_GLUED = re.compile(r"[a-z][A-Z]")
+_PERSON = re.compile(rf"^[ ,]{{0,3}}(?P<name>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{1,4}})")
 _NOT_PERSON = {"di", "in", "at", "dan", "and", "said", "the"}
 
 
@@ -101,7 +108,8 @@ class Found:
 
 
 def _clean(name: str) -> str:
-    return re.sub(r"[.,;:]+$", "", name.strip())
+    """A name without trailing punctuation or a leading article ("The Miri" is Miri)."""
+    return re.sub(r"^(?:The|A|An)\s+", "", re.sub(r"[.,;:]+$", "", name.strip()))
 
 
 class NewEntityFinder:
@@ -127,6 +135,7 @@ class NewEntityFinder:
         self._governments(text, known, found, governments)
         self._posts(text, known, found, governments)
         self._standalone(text, known, found, governments)
+        _merge_people(found)
         return found
 
     def _standalone(
@@ -152,7 +161,7 @@ class NewEntityFinder:
         self, text: str, known: list[Match], found: Found, names: dict[str, NewEntity]
     ) -> None:
         candidates: list[tuple[str, bool, re.Match[str]]] = []
-        for pattern in (_GOV_BEFORE, _GOV_AFTER):
+        for pattern in (_GOV_BEFORE, _GOV_AFTER, _KOREAN, _WITH_CITY):
             for m in pattern.finditer(text):
                 name = _clean(m.group("name"))
                 kind = m.group("kind")
@@ -160,10 +169,18 @@ class NewEntityFinder:
                     continue
                 if self._known_government(name) is not None:
                     continue
-                if re.fullmatch(r"City", kind) and not _stands_alone(text, name):
+                # "Friendship City", "Green Smart City", "Kantor Municipality": a name must
+                # also stand on its own; "DenpasarWalikota" is two words glued by a scraper.
+                alone = pattern in (_KOREAN, _WITH_CITY) or _stands_alone(text, name)
+                if not alone or _GLUED.search(name):
                     continue
                 candidates.append((name, bool(_REGIONAL.search(kind)), m))
         # Full names first, so that "Pemprov Jabar" is the government of "Jawa Barat".
+        candidates = [
+            (full, r, m)
+            for n, r, m in candidates
+            if self._known_government(full := _fuller_name(text, n)) is None
+        ]
         for name, regional, m in sorted(candidates, key=lambda c: (-len(c[0]), c[2].start())):
             government = names.get(normalise(name)) or next(
                 (g for full, g in names.items() if _abbreviates(normalise(name), full)), None
@@ -171,7 +188,8 @@ class NewEntityFinder:
             if government is None:
                 government = self._new_government(name, regional, found)
                 names[normalise(name)] = government
-            found.match(government, m.start(), m.end(), text)
+            start = m.start("name") if m.re is _WITH_CITY else m.start()
+            found.match(government, start, m.end(), text)
 
     def _known_government(self, name: str) -> URIRef | None:
         for m in self.gazetteer.find(name):
@@ -247,6 +265,10 @@ class NewEntityFinder:
                             found,
                         )
                         break
+                else:
+                    # "Mayor Adam Yii said": a person whose government the article leaves to
+                    # the reader; the person is proposed, the post is not guessed.
+                    self._person_after(text, m.end(), known, found)
             # Title after the government's name: "Tai'an Municipal secretary Yang Hong Tao".
             window = text[max(0, m.start() - 60) : m.start()]
             if before := re.search(rf"(?P<name>{_NAME})[ ]+$", window):
@@ -323,7 +345,7 @@ class NewEntityFinder:
         rest = text[position : position + 100]
         lead = re.match(r"[ ,]{0,3}", rest)
         offset = lead.end() if lead else 0
-        honorific = _HONORIFIC.match(rest[offset:])
+        honorific = HONORIFIC.match(rest[offset:])
         if honorific:
             offset += honorific.end()
         m = _PERSON.match(rest[offset:])
@@ -366,6 +388,79 @@ def with_aliases(text: str, matches: list[Match]) -> list[Match]:
     return sorted(out, key=lambda m: m.start)
 
 
+def _merge_people(found: Found) -> None:
+    """One new person for the forms of one name an article uses: "IB Rai Dharmawijaya Mantra"
+    and "Ida Bagus Rai Dharmawijaya Mantra", "Hong Tao" and "Yang Hong Tao"."""
+    people = sorted(
+        (e for e in found.entities.values() if e.kind == "person"),
+        key=lambda e: -len(e.label.split()),
+    )
+    same: dict[URIRef, NewEntity] = {}
+    for short in people:
+        for long in people:
+            if long is short or long.iri in same:
+                continue
+            if len(long.label.split()) > len(short.label.split()) and same_person(
+                short.label, long.label
+            ):
+                same[short.iri] = long
+                break
+    if not same:
+        return
+    for i, m in enumerate(found.matches):
+        if any(e.iri in same for e in m.entries):
+            entries = tuple(
+                Entry(same[e.iri].iri, e.kind, same[e.iri].label) if e.iri in same else e
+                for e in m.entries
+            )
+            found.matches[i] = Match(entries, m.start, m.end, m.text)
+    for iri in same:
+        del found.entities[iri]
+
+
+def same_person(short: str, long: str) -> bool:
+    """Whether ``short`` is a shorter form of the name ``long``: its last two words, and before
+    them words of the longer name or their initials ("IB" for "Ida Bagus")."""
+    s, full = short.split(), long.split()
+    if len(s) < 2 or [w.casefold() for w in s[-2:]] != [w.casefold() for w in full[-2:]]:
+        return False
+    rest = full[:-2]
+    i = len(rest)
+    for token in reversed(s[:-2]):
+        if i > 0 and token.casefold() == rest[i - 1].casefold():
+            i -= 1
+            continue
+        k = len(token)
+        if token.isupper() and k <= i and "".join(w[0] for w in rest[i - k : i]).upper() == token:
+            i -= k
+            continue
+        return False
+    return True
+
+
+def _fuller_name(text: str, name: str) -> str:
+    """The name as the article mostly writes it: "Pemerintah Kota Mossel" in an article that
+    otherwise writes "Mossel Bay" is Mossel Bay's government."""
+    pattern = rf"(?<![\w'’]){re.escape(name)}(?![\w'’])(?:[ ]+(?P<next>[A-Z][\w'’-]*))?"
+    following = [m.group("next") for m in re.finditer(pattern, text)]
+    bare = sum(1 for word in following if word is None)
+    counts = {w: following.count(w) for w in following if w is not None}
+    if counts:
+        word, count = max(counts.items(), key=lambda item: item[1])
+        if (
+            count >= 2
+            and count > bare
+            and word not in _NOT_NAME_CONTINUATION
+            and normalise(word) not in _TITLE_WORDS
+        ):
+            return f"{name} {word}"
+    return name
+
+
+# Words that follow a place's name without being part of it.
+_NOT_NAME_CONTINUATION = {"City", "Council", "Province", "Provinsi", "Mayor", "Governor", "The"}
+
+
 def _abbreviates(short: str, full: str) -> bool:
     """Whether ``short`` is made of the beginnings of ``full``'s words, in order, as Indonesian
     abbreviates names: "jabar" for "jawa barat", "jateng" for "jawa tengah"."""
@@ -402,11 +497,18 @@ def _covered(matches: list[Match], start: int, end: int, kind: str) -> bool:
 
 
 def _stands_alone(text: str, name: str) -> bool:
-    """Whether ``name`` occurs in the text other than before "City"."""
-    for m in re.finditer(rf"(?<![\w'’]){re.escape(name)}(?![\w'’])", text):
-        if not re.match(r"\s+City\b", text[m.end() : m.end() + 8]):
+    """Whether ``name`` occurs in the text other than as part of a government's name
+    ("Pemerintah Kota X", "X City Council")."""
+    for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text, re.I):
+        before = text[max(0, m.start() - 30) : m.start()]
+        after = text[m.end() : m.end() + 30]
+        if not (_KIND_BEFORE.search(before) or _KIND_AFTER.match(after)):
             return True
     return False
+
+
+_KIND_BEFORE = re.compile(_GOV_BEFORE.pattern.split(r"\s+(?P<name>")[0] + r"\s+$")
+_KIND_AFTER = re.compile(r"\s+(?:City|Municipal|Municipality|Provincial|Metropolitan)\b")
 
 
 def dateline_place(dateline: list[str], gazetteer: Gazetteer) -> tuple[URIRef | None, str | None]:

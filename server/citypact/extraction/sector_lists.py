@@ -35,7 +35,8 @@ _CUE = re.compile(
 _COOPERATION = re.compile(
     r"kerja ?sama|kolaborasi|cooperat|collaborat|partnership|kemitraan|agreement|perjanjian|"
     r"\bLO[Ii]\b|\bMoU\b|memorandum|letter of intent|sister[ -]city|persefahaman|kesepakatan|"
-    r"sepakat|agreed?\b|tie-up",
+    r"sepakat|agreed?\b|tie-up|friendship|persahabatan|both cities|kedua kota|kedua-dua bandar|"
+    r"both councils|kedua pihak|both sides",
     re.I,
 )
 _AS_FOLLOWS = re.compile(r"(?:seperti berikut|sebagai berikut|as follows|the following)\W*$", re.I)
@@ -151,6 +152,9 @@ def list_spans(sentences: list[Sentence]) -> list[tuple[int, int, int]]:
         start = s.start + cue.end()
         text = s.text[cue.end() :]
         end = start + (m.start() if (m := _END.search(text)) else len(text))
+        if not _content(t.norm for t in tokens(text)):
+            # The list before its cue: "... as well as the arts and tourism sector."
+            start, end = s.start, s.start + cue.start()
         spans.append((i, start, end))
     return spans
 
