@@ -79,7 +79,7 @@ def test_new_governments_posts_people_and_place_are_proposed_for_review(
     for iri in (post, government, URIRef(f"{ID}person/eri-cahyadi")):
         assert (iri, CP.needsReview, Literal(True)) in graph
     # New entities are well formed: only warnings (no coordinates, no country) remain.
-    assert done.report is not None and done.report.conforms, done.summary()
+    assert done.report is not None and done.report.conforms(), done.summary()
 
 
 def test_a_statement_on_its_own_carries_the_new_entities_it_names(store: EmbeddedStore) -> None:
@@ -396,3 +396,96 @@ def test_lists_before_their_cue_and_a_challenge_a_city_faces(store: EmbeddedStor
     }
     assert keys["challenges"] == {"challenge/climate-change"}
     assert keys["parties"] == {"government/petaling-jaya", "government/kuala-terengganu"}
+
+
+# --- round three: parties the article names loosely ---------------------------------------------
+
+
+def test_english_title_order_names_a_new_government_and_an_undated_agreement_is_proposed(
+    store: EmbeddedStore,
+) -> None:
+    text = (
+        "Taipei Mayor Hau Lung-bin signed a memorandum on building friendship with Georgetown, "
+        "Malaysia yesterday to promote exchanges in the fields of culture and tourism.\n\n"
+        "The signing ceremony was held at Taipei City Hall with officials from Georgetown.\n"
+    )
+    done = extract_article(text, store)
+    keys = done.proposal.keys()
+    assert keys["agreement"] == {"MemorandumOfUnderstanding"}
+    assert keys["parties"] == {"government/taipei", "government/georgetown"}
+    assert keys["signatories"] == {"person/hau-lung-bin|post/mayor-of-taipei"}
+    assert keys["place"] == {"city/taipei"}
+    assert "date" not in keys
+    # The missing date is the curator's to add: the shapes say so.
+    assert done.report is not None and not done.report.conforms()
+    assert any("date" in str(r.get("message", "")) for r in done.summary()["results"])
+
+
+def test_a_misspelt_name_coordinated_governments_and_a_written_out_kind(
+    store: EmbeddedStore,
+) -> None:
+    shantou = (
+        "A delegation headed by Zhou Seng Song from Shantau City visited Johor Bahru to sign a "
+        "Memorandum of Understanding.\n\nJohor Bahru Mayor, Burhan Amin said the Shantou "
+        "delegation was welcome. Flights from Shantou may follow.\n"
+    )
+    assert _keys(shantou, store)["parties"] == {"government/johor-bahru", "government/shantou"}
+    assert _keys(shantou, store)["place"] == {"city/johor-bahru"}
+    coordinated = (
+        "Pemerintah Kota Denpasar dan Mossel Bay menandatangani MoU pada 31 Januari 2023. "
+        "Penandatanganan dilakukan Wali Kota Denpasar Gusti Ngurah Jaya Negara di Denpasar dan "
+        "Wali Kota Mossel Bay Dirk Kotze di Mossel Bay.\n\nPerjanjian tersebut merupakan "
+        "perpanjangan dari MoU yang telah habis masa berlakunya. Denpasar dan Mossel Bay "
+        "bekerja sama lagi.\n"
+    )
+    keys = _keys(coordinated, store)
+    assert keys["parties"] == {"government/denpasar", "government/mossel-bay"}
+    assert "place" not in keys  # signed in two places at once
+    assert keys["partnerships"] == {"government/denpasar + government/mossel-bay"}
+    assert keys["signatories"] == {
+        "person/gusti-ngurah-jaya-negara|post/mayor-of-denpasar",
+        "person/dirk-kotze|post/mayor-of-mossel-bay",
+    }
+    fujian = (
+        "Bupati Klaten Hamenang Wajar Ismoyo menandatangani kerjasama dengan Kabupaten Nanjing "
+        "Republik Rakyat Cina di Semarang, Selasa (24/6/2025). Kabupaten Nanjing sebagai sister "
+        "city. Juga diketahui oleh Gubernur Provinsi Fujian Lin Ruiliang.\n\n"
+        "Hal ini awal dari rencana MoU Klaten - Nanjing.\n\n"
+        '"Pemprov Jawa Tengah sudah melakukan kerja sama dengan Provinsi Fujian di Cina," '
+        "ujar Nur.\n"
+    )
+    keys = _keys(fujian, store)
+    assert keys["parties"] == {"government/klaten", "government/nanjing"}
+    assert keys["agreement"] == {"UnspecifiedAgreement"}  # the MoU is still to come
+    assert keys["place"] == {"city/semarang"}
+    assert keys["partnerships"] == {"government/fujian + government/jawa-tengah"}
+
+
+def test_inflection_is_not_any_shared_beginning(lexicon: SectorLexicon) -> None:
+    assert lexicon.match("lingkup kerja sama") == []
+    assert {str(s).removeprefix(SECTOR) for s in lexicon.match("economic development")} == {
+        "economy"
+    }
+
+
+def test_a_speaker_is_named_by_the_fullest_form_the_article_writes(store: EmbeddedStore) -> None:
+    text = (
+        "Pemerintah Kota Denpasar dan Mossel Bay menandatangani MoU pada 31 Januari 2023 di "
+        "Denpasar. Konjen RI Cape Town, Mohamad Siradj Parwito, hadir.\n\n"
+        '"Penandatanganan MoU ini menegaskan political will kedua kota," ucap Mohamad Siradj.\n'
+    )
+    keys = _keys(text, store)
+    assert keys["quotations"] == {
+        "person/mohamad-siradj-parwito: penandatanganan mou ini menegaskan political will"
+    }
+
+
+def test_the_dateline_is_the_one_that_names_the_outlet() -> None:
+    article = read_article(
+        "Judul berita tentang kerja sama kota\n\n"
+        "Pemerintah Kabupaten Klaten menggaet Kabupaten Nanjing di Republik Rakyat Cina sebagai "
+        "sister city yang baru bagi kabupaten itu.\n"
+        "TANDATANGAN KERJASAMA: Bupati Klaten menandatangani kerjasama.\n"
+        "TRIBUNJATENG.COM, KLATEN - Pemerintah Kabupaten Klaten menggaet Kabupaten Nanjing.\n"
+    )
+    assert article.dateline == ["TRIBUNJATENG.COM", "KLATEN"]

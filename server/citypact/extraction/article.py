@@ -168,7 +168,12 @@ def _from_text(raw: str, filename: str | None, header_title: str | None = None) 
         for line in body.split("\n")[:12]
         if line.strip() and not (_BY.match(line.strip()) or _EDITOR.match(line.strip()))
     ][:6]
-    if m := _DATELINE_HEAD.search("\n".join(first_lines)):
+    heads = list(_DATELINE_HEAD.finditer("\n".join(first_lines)))
+    # A caption's heading ("TANDATANGAN KERJASAMA: ...") can come first; the dateline that
+    # names the outlet ("TRIBUNJATENG.COM, KLATEN -") is the one.
+    if m := next(
+        (h for h in heads if _DOMAIN.search(h.group("head"))), heads[0] if heads else None
+    ):
         parts = [re.sub(r"\([^)]*\)", "", p).strip() for p in m.group("head").split(",")]
         article.dateline = [p for p in parts if p and not parse_date(p)]
     if article.outlet is None:

@@ -35,12 +35,22 @@ _SIGNING = re.compile(
     re.I,
 )
 _EARLIER = re.compile(
-    r"sebelumnya|sebelum ini|previously|earlier|already|telah menjalin|telah mempunyai|"
-    r"sudah menjalin|selain itu|also has|juga (?:telah|sudah)|existing|terdahulu",
+    r"sudah melakukan kerja ?sama|telah melakukan kerja ?sama|sebelumnya|sebelum ini|previously|"
+    r"earlier|already|telah menjalin|telah mempunyai|sudah menjalin|selain itu|also has|"
+    r"juga (?:telah|sudah)|existing|terdahulu",
+    re.I,
+)
+_PLANNED = re.compile(
+    r"\b(?:rencana|merencanakan|akan|planned|plans? (?:for|to)|will sign|future|proposed)\b[^.]*$",
+    re.I,
+)
+_RENEWAL = re.compile(
+    r"perpanjangan|memperpanjang|diperpanjang|renewal of|renewed|renews|extension of|extends the",
     re.I,
 )
 _ALREADY = re.compile(
-    r"telah menjalin|sudah menjalin|telah mempunyai|sejak (?:tahun )?\d{4}|since \d{4}|"
+    r"telah menjalin|sudah menjalin|telah mempunyai|sudah melakukan kerja ?sama|"
+    r"telah melakukan kerja ?sama|sejak (?:tahun )?\d{4}|since \d{4}|"
     r"already (?:had|have|has)",
     re.I,
 )
@@ -68,8 +78,40 @@ _BEFORE = re.compile(
 # "di Kuala Lumpur", "at Jakarta", and through a venue: "di Balai Kota Jakarta", "di Grand Hyatt
 # Kuala Lumpur".
 _PLACE_PREP = re.compile(
-    r"\b(?:di|in|at|ke|to|dalam)\s+(?:(?:the\s+)?[A-Z][\w'’.-]*\s+){0,4}$", re.I
+    r"\b(?i:di|in|at|ke|dalam|visited|mengunjungi)\s+(?:(?i:the\s+)?[A-Z][\w'’.-]*\s+){0,4}$"
 )
+# "di Semarang.", "in Petaling Jaya,": a place the graph does not know, named after a
+# preposition in a sentence about the signing.
+_NEW_PLACE = re.compile(
+    r"\b(?i:di|in|at)\s+(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)"
+    r"(?=\s*(?:[,.;]|$|\(|(?i:pada|on)\b))"
+)
+# Capitalised words after "di"/"in" that are not places.
+_NOT_PLACES = {
+    "januari",
+    "februari",
+    "maret",
+    "april",
+    "mei",
+    "juni",
+    "juli",
+    "agustus",
+    "september",
+    "oktober",
+    "november",
+    "desember",
+    "january",
+    "february",
+    "march",
+    "may",
+    "june",
+    "july",
+    "august",
+    "october",
+    "december",
+    "indonesia",
+    "malaysia",
+}
 _VENUE_PREP = re.compile(r"\b(?:di|at|in)\s+(?:the\s+)?[A-Z]")
 _HERE = re.compile(r"\b(?:here|di sini|disini)\b", re.I)
 _SISTER = re.compile(
@@ -202,7 +244,8 @@ class Extractor:
         self._sectors(result, sentences, by_sentence)
         self._challenges(result, sentences)
         self._quotations(result, sentences, matches, quotes)
-        self._earlier(result, sentences, by_sentence)
+        all_by_sentence = [[m for m in matches if s.start <= m.start < s.end] for s in sentences]
+        self._earlier(result, sentences, by_sentence, all_by_sentence)
         return result
 
     def _dateline_outlet(self, article: Article) -> str | None:
@@ -218,9 +261,12 @@ class Extractor:
 
     def _document_type(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
         order = signing + [i for i in range(len(sentences)) if i not in signing]
+        text = result.article.text
         for i in order:
             for m in by_sentence[i]:
                 if types := m.of_kind("document-type"):
+                    if _PLANNED.search(text[max(0, m.start - 25) : m.start]):
+                        continue  # "awal dari rencana MoU": a document still to come
                     ev = Evidence.of(result.article, sentences[i].start, sentences[i].end)
                     result.document_type = Finding(types[0], ev, m.text)
                     return
@@ -317,6 +363,8 @@ class Extractor:
         names only a venue the graph does not know; a place so named anywhere; the dateline's."""
         article = result.article
         text = article.text
+        if any(len(self._places_after_preposition(text, by_sentence[i])) > 1 for i in signing):
+            return  # signed in two places at once ("di Denpasar dan ... di Mossel Bay")
         if found := self._place_after_preposition(text, sentences, by_sentence, signing):
             result.place = found
             return
@@ -324,6 +372,9 @@ class Extractor:
             _HERE.search(sentences[i].text) or _VENUE_PREP.search(sentences[i].text)
             for i in signing
         )
+        if found := self._new_place(result, sentences, signing):
+            result.place = found
+            return
         if at_dateline and (found := self._dateline_place(result, sentences)):
             result.place = found
             return
@@ -333,12 +384,43 @@ class Extractor:
         ) or self._dateline_place(result, sentences)
 
     def _place_after_preposition(self, text, sentences, by_sentence, pool) -> Finding | None:  # type: ignore[no-untyped-def]
+        """The first place (or the place of a government: "at Taipei City Hall") named after a
+        preposition; none if a sentence names two ("di Denpasar dan ... di Mossel Bay": signed
+        in two places at once)."""
         for i in pool:
-            for m in by_sentence[i]:
-                places = m.of_kind("place")
-                if places and _PLACE_PREP.search(text[max(0, m.start - 60) : m.start]):
-                    s = sentences[i]
-                    return Finding(places[0], Evidence(s.text, s.start, s.end), m.text)
+            found = self._places_after_preposition(text, by_sentence[i])
+            if len(found) > 1:
+                return None
+            if found:
+                s = sentences[i]
+                return Finding(found[0][0], Evidence(s.text, s.start, s.end), found[0][1].text)
+        return None
+
+    def _places_after_preposition(
+        self, text: str, matches: list[Match]
+    ) -> list[tuple[URIRef, Match]]:
+        place_of = {gov: place for place, gov in self.government_of_place.items()}
+        found: list[tuple[URIRef, Match]] = []
+        for m in matches:
+            places = m.of_kind("place") or [
+                place_of[g] for g in m.of_kind("government") if g in place_of
+            ]
+            if places and _PLACE_PREP.search(text[max(0, m.start - 60) : m.start]):
+                if places[0] not in [p for p, _ in found]:
+                    found.append((places[0], m))
+        return found
+
+    def _new_place(self, result, sentences, signing) -> Finding | None:  # type: ignore[no-untyped-def]
+        """A city the graph does not know, named after a preposition in a signing sentence."""
+        for i in signing:
+            s = sentences[i]
+            for m in _NEW_PLACE.finditer(s.text):
+                name = m.group("name")
+                if self.known.gazetteer.find(name) or normalise(name) in _NOT_PLACES:
+                    continue
+                city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
+                iri = result.new_entities.setdefault(city.iri, city).iri
+                return Finding(iri, Evidence(s.text, s.start, s.end), name)
         return None
 
     def _dateline_place(self, result, sentences) -> Finding | None:  # type: ignore[no-untyped-def]
@@ -453,6 +535,8 @@ class Extractor:
                     elif n := re.match(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", m.group("rest")):
                         name = n.group(1)
                         speaker = self._new_person_named(result, name)
+                        if speaker is None:
+                            name = _fullest_form(text, name)
             elif _BEFORE.search(before):
                 attributed = True
                 inline = [
@@ -514,37 +598,57 @@ class Extractor:
 
     # --- earlier partnerships -----------------------------------------------------------------
 
-    def _earlier(self, result, sentences, by_sentence) -> None:  # type: ignore[no-untyped-def]
+    def _earlier(self, result, sentences, by_sentence, all_by_sentence) -> None:  # type: ignore[no-untyped-def]
         parties = [p.value for p in result.parties]
         if not parties:
             return
         seen: set[object] = set()
+
+        def add(a: URIRef, b: URIRef, s: Sentence) -> None:
+            key = frozenset((a, b))
+            if a != b and key not in seen:
+                seen.add(key)
+                result.earlier.append((a, b, Evidence.of(result.article, s.start, s.end)))
+
         for i, s in enumerate(sentences):
+            if len(parties) == 2 and _RENEWAL.search(s.text):
+                # "perpanjangan dari MoU ... yang telah habis masa berlakunya": the parties had
+                # an agreement before this one.
+                add(parties[0], parties[1], s)
             if not _EARLIER.search(s.text):
                 continue
-            governments: list[URIRef] = []
-            for m in by_sentence[i]:
-                for gov, _weight in self._governments_of(m):
-                    if gov not in governments:
-                        governments.append(gov)
+            governments = self._governments_in(by_sentence[i])
             own = [g for g in governments if g in parties] or parties[:1]
-            if (
-                len(parties) == 2
-                and set(parties) <= set(governments)
-                and _ALREADY.search(s.text)
-                and frozenset(parties) not in seen
-            ):
+            if len(parties) == 2 and set(parties) <= set(governments) and _ALREADY.search(s.text):
                 # The parties' own earlier tie: "Jawa Barat dan Chungnam telah menjalin
                 # hubungan Sister Province sejak tahun 2021".
-                seen.add(frozenset(parties))
-                ev = Evidence.of(result.article, s.start, s.end)
-                result.earlier.append((parties[0], parties[1], ev))
+                add(parties[0], parties[1], s)
+            others = [g for g in self._governments_in(all_by_sentence[i]) if g not in parties]
+            if len(others) == 2 and not set(governments) & set(parties) and _ALREADY.search(s.text):
+                # Two others' tie, even when quoted: "Pemprov Jawa Tengah sudah melakukan kerja
+                # sama dengan Provinsi Fujian".
+                add(others[0], others[1], s)
+                continue
             for gov in governments:
                 if gov in parties or gov in seen:
                     continue
                 seen.add(gov)
-                ev = Evidence.of(result.article, s.start, s.end)
-                result.earlier.append((own[0], gov, ev))
+                add(own[0], gov, s)
+
+    def _governments_in(self, matches: list[Match]) -> list[URIRef]:
+        governments: list[URIRef] = []
+        for m in matches:
+            for gov, _weight in self._governments_of(m):
+                if gov not in governments:
+                    governments.append(gov)
+        return governments
+
+
+def _fullest_form(text: str, name: str) -> str:
+    """The longest form of a name the article writes: "ucap Mohamad Siradj" is the "Mohamad
+    Siradj Parwito" named earlier."""
+    forms = re.findall(rf"(?<![\w'’-]){re.escape(name)}(?:[ ]+[A-Z][\w'’-]+){{0,2}}", text)
+    return max(forms, key=len) if forms else name
 
 
 def _paragraphs_of(words: str, offset: int) -> list[tuple[str, int]]:

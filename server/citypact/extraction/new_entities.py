@@ -33,8 +33,20 @@ _NAME = rf"{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,3}}"
 _GOV_BEFORE = re.compile(
     r"\b(?P<kind>Pemerintah\s+Provinsi|Pemerintah\s+Kota|Pemerintah\s+Kabupaten|Pemerintah\s+Daerah|"
     r"Pemprov|Pemkot|Pemkab|Majlis\s+Bandaraya|Majlis\s+Perbandaran|Dewan\s+Bandaraya|"
-    r"Kerajaan\s+Negeri)\s+(?P<name>" + _NAME + ")"
+    r"Kerajaan\s+Negeri|Kabupaten|Provinsi|(?<!Wali\s)(?<!Balai\s)Kota)\s+(?P<name>" + _NAME + ")"
 )
+# "Pemerintah Kota Denpasar dan Mossel Bay": one kind for two governments.
+_GOV_AND = re.compile(
+    r"\b(?P<kind>Pemerintah\s+Provinsi|Pemerintah\s+Kota|Pemerintah\s+Kabupaten|Pemprov|Pemkot|"
+    r"Pemkab)\s+"
+    + _NAME_WORD
+    + r"(?:[ ]+"
+    + _NAME_WORD
+    + r")*?\s+(?:dan|and)\s+(?P<name>"
+    + _NAME
+    + ")"
+)
+_KIND_WORDS = {"pemerintah", "kota", "kabupaten", "provinsi", "pemprov", "pemkot", "pemkab"}
 _GOV_AFTER = re.compile(
     r"(?<![\w'’])(?P<name>" + _NAME + r")\s+(?P<kind>City\s+Council|City\s+Hall|"
     r"Municipal\s+(?:People's\s+)?Government|Provincial\s+Government|City\s+Government|"
@@ -68,6 +80,10 @@ _TITLES = {
 }
 _TITLE = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in _TITLES), key=len)[::-1])
 _TITLE_WORDS = {word for title in _TITLES for word in title.split()}
+_ENGLISH_TITLES = {t for t, english in _TITLES.items() if t.replace(" ", "-") == english} | {
+    "deputy mayor",
+    "deputy governor",
+}
 _TITLE_RE = re.compile(rf"\b(?P<title>{_TITLE})\b", re.I)
 HONORIFIC = re.compile(
     r"^(?:(?:Dato['’]?|Datuk|Dato['’]?\s+Sri|Datuk\s+Seri|Tan\s+Sri|Dr\.?|Ir\.?|Prof\.?|Haji|H\.|"
@@ -133,6 +149,7 @@ class NewEntityFinder:
         found = Found()
         governments: dict[str, NewEntity] = {}
         self._governments(text, known, found, governments)
+        self._cities_in_countries(text, known, found, governments)
         self._posts(text, known, found, governments)
         self._standalone(text, known, found, governments)
         _merge_people(found)
@@ -157,21 +174,60 @@ class NewEntityFinder:
 
     # --- governments --------------------------------------------------------------------------
 
+    def _cities_in_countries(
+        self, text: str, known: list[Match], found: Found, names: dict[str, NewEntity]
+    ) -> None:
+        """ "with Georgetown, Malaysia": a name the graph does not know, before a country."""
+        for country in (m for m in known if m.of_kind("country")):
+            before = re.search(
+                rf"(?P<name>{_NAME}),[ ]*$", text[max(0, country.start - 50) : country.start]
+            )
+            if before is None:
+                continue
+            name = _clean(before.group("name"))
+            start = (
+                country.start
+                - len(text[max(0, country.start - 50) : country.start])
+                + before.start("name")
+            )
+            if normalise(name) in names or normalise(name.split()[0]) in _KIND_WORDS:
+                continue
+            if any(k.start < start + len(name) and start < k.end for k in [*known, *found.matches]):
+                continue
+            if self._known_government(name) is not None or _GLUED.search(name):
+                continue
+            government = self._new_government(name, False, found)
+            names[normalise(name)] = government
+            found.match(government, start, start + len(name), text)
+
     def _governments(
         self, text: str, known: list[Match], found: Found, names: dict[str, NewEntity]
     ) -> None:
         candidates: list[tuple[str, bool, re.Match[str]]] = []
-        for pattern in (_GOV_BEFORE, _GOV_AFTER, _KOREAN, _WITH_CITY):
+        for pattern in (_GOV_BEFORE, _GOV_AND, _GOV_AFTER, _KOREAN, _WITH_CITY):
             for m in pattern.finditer(text):
                 name = _clean(m.group("name"))
                 kind = m.group("kind")
+                if normalise(name.split()[0]) in _KIND_WORDS:
+                    continue
                 if _covered(known, m.start(), m.end(), "government"):
                     continue
                 if self._known_government(name) is not None:
                     continue
                 # "Friendship City", "Green Smart City", "Kantor Municipality": a name must
                 # also stand on its own; "DenpasarWalikota" is two words glued by a scraper.
-                alone = pattern in (_KOREAN, _WITH_CITY) or _stands_alone(text, name)
+                if pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota":
+                    # The kind is written out ("Provinsi Fujian Lin Ruiliang"): the name is as
+                    # much of what follows as the article also writes as a name of its own.
+                    name = _name_as_written(text, name)
+                alone = (
+                    pattern in (_KOREAN, _WITH_CITY)
+                    or (pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota")
+                    or _stands_alone(text, name)
+                )
+                if not alone and (variant := _spelled_otherwise(text, name)):
+                    # "Shantau City" in an article that otherwise writes Shantou
+                    name, alone = variant, True
                 if not alone or _GLUED.search(name):
                     continue
                 candidates.append((name, bool(_REGIONAL.search(kind)), m))
@@ -188,7 +244,7 @@ class NewEntityFinder:
             if government is None:
                 government = self._new_government(name, regional, found)
                 names[normalise(name)] = government
-            start = m.start("name") if m.re is _WITH_CITY else m.start()
+            start = m.start("name") if m.re in (_WITH_CITY, _GOV_AND) else m.start()
             found.match(government, start, m.end(), text)
 
     def _known_government(self, name: str) -> URIRef | None:
@@ -266,16 +322,44 @@ class NewEntityFinder:
                         )
                         break
                 else:
-                    # "Mayor Adam Yii said": a person whose government the article leaves to
-                    # the reader; the person is proposed, the post is not guessed.
-                    self._person_after(text, m.end(), known, found)
+                    new_name = self._new_name_after_title(text, seq_start, words, known)
+                    if new_name is not None:
+                        name = new_name
+                        # "Bupati Klaten Hamenang Wajar Ismoyo" in an article that also writes
+                        # "Klaten" on its own: Klaten's new government.
+                        new_government = self._new_government(name, title == "governor", found)
+                        governments[normalise(name)] = new_government
+                        self._post(
+                            text,
+                            (m.start(), seq_start + len(name)),
+                            new_government.iri,
+                            name,
+                            title,
+                            f"{title_text} {name}",
+                            known,
+                            found,
+                        )
+                    else:
+                        # "Mayor Adam Yii said": a person whose government the article leaves
+                        # to the reader; the person is proposed, the post is not guessed.
+                        self._person_after(text, m.end(), known, found)
             # Title after the government's name: "Tai'an Municipal secretary Yang Hong Tao".
             window = text[max(0, m.start() - 60) : m.start()]
             if before := re.search(rf"(?P<name>{_NAME})[ ]+$", window):
                 name = _clean(before.group("name"))
                 government = self._government_named(name, governments)
+                start = m.start() - len(window) + before.start()
+                english = normalise(title_text) in _ENGLISH_TITLES
+                if (
+                    government is None
+                    and english
+                    and self._may_name_government(text, name, known, start)
+                ):
+                    # "Taipei Mayor Hau Lung-bin", "Johor Bahru Mayor, Burhan Amin"
+                    new_government = self._new_government(name, title == "governor", found)
+                    governments[normalise(name)] = new_government
+                    government = new_government.iri
                 if government is not None:
-                    start = m.start() - len(window) + before.start()
                     self._post(
                         text,
                         (start, m.end()),
@@ -322,6 +406,33 @@ class NewEntityFinder:
                 found.match(post, start, end, text)
         self._person_after(text, end, known, found)
 
+    def _new_name_after_title(
+        self, text: str, start: int, words: list[str], known: list[Match]
+    ) -> str | None:
+        """The first one or two of the capitalised words after a title, when a person's name
+        follows them and the article writes them elsewhere on their own."""
+        for size in (1, 2):
+            if len(words) < size + 2:
+                break
+            name = _clean(" ".join(words[:size]))
+            if name != " ".join(words[:size]):
+                break  # "Bupati Klaten, Hamenang ...": the comma ends the name
+            if self._may_name_government(text, name, known, start):
+                return name
+        return None
+
+    def _may_name_government(self, text: str, name: str, known: list[Match], start: int) -> bool:
+        """Whether the words before an English title ("Taipei Mayor") can be a new government's
+        name: not a title or an honorific, not known as something else, and standing alone
+        elsewhere in the text."""
+        words = [normalise(w) for w in name.split()]
+        if any(w in _TITLE_WORDS or w in _KIND_WORDS for w in words) or HONORIFIC.match(name + " "):
+            return False
+        if any(k.start < start + len(name) and start < k.end for k in known):
+            return False
+        elsewhere = text[:start] + " " * len(name) + text[start + len(name) :]
+        return _stands_alone(elsewhere, name) and not _GLUED.search(name)
+
     def _existing_post(self, government: URIRef, title: str) -> URIRef | None:
         """A post of a known government with this title (its labels name the title)."""
         for post in self.posts_of.get(government, []):
@@ -331,6 +442,11 @@ class NewEntityFinder:
         return None
 
     def _government_named(self, name: str, governments: dict[str, NewEntity]) -> URIRef | None:
+        """A known or new government by its name ("Kabupaten Klaten" is Klaten's)."""
+        words = name.split()
+        while len(words) > 1 and normalise(words[0]) in _KIND_WORDS:
+            words = words[1:]
+        name = " ".join(words)
         if (new := governments.get(normalise(name))) is not None:
             return new.iri
         return self._known_government(name)
@@ -352,11 +468,12 @@ class NewEntityFinder:
         if m is None:
             return
         name = _clean(m.group("name"))
-        if name.split()[0].lower() in _NOT_PERSON:
+        first = normalise(name.split()[0])
+        if first in _NOT_PERSON or first in _KIND_WORDS:
             return
         start = position + offset + m.start("name")
         end = start + len(name)
-        if any(k.start < end and start < k.end for k in known):
+        if any(k.start < end and start < k.end for k in [*known, *found.matches]):
             return
         person = found.add(
             NewEntity(URIRef(entity_iri("person", slugify(name))), "person", CP.Person, name)
@@ -496,6 +613,36 @@ def _covered(matches: list[Match], start: int, end: int, kind: str) -> bool:
     )
 
 
+def _name_as_written(text: str, name: str) -> str:
+    """The shortest beginning of ``name`` that the text also ends a name with (followed by
+    anything but another capitalised word): "Nanjing Republik Rakyat Cina" → "Nanjing" when the
+    article also writes "Kabupaten Nanjing sebagai"; "Jawa Barat", never "Jawa"."""
+    words = name.split()
+    for size in range(1, len(words) + 1):
+        part = " ".join(words[:size])
+        pattern = rf"(?<![\w'’-]){re.escape(part)}(?![\w'’-])(?![ ]+[A-Z])"
+        if re.search(pattern, text):
+            return part
+    return words[0]
+
+
+def _spelled_otherwise(text: str, name: str) -> str | None:
+    """The spelling of a one-word name that differs from it by one letter and stands alone in
+    the text, if there is exactly one such spelling (a typo the article makes once)."""
+    if " " in name or len(name) < 5:
+        return None
+    words = {w for w in re.findall(r"(?<![\w'’-])[A-Z][a-z]+(?![\w'’-])", text)}
+    variants = [
+        w
+        for w in words
+        if w != name
+        and len(w) == len(name)
+        and sum(a != b for a, b in zip(w, name, strict=True)) == 1
+        and _stands_alone(text, w)
+    ]
+    return variants[0] if len(variants) == 1 else None
+
+
 def _stands_alone(text: str, name: str) -> bool:
     """Whether ``name`` occurs in the text other than as part of a government's name
     ("Pemerintah Kota X", "X City Council")."""
@@ -508,7 +655,7 @@ def _stands_alone(text: str, name: str) -> bool:
 
 
 _KIND_BEFORE = re.compile(_GOV_BEFORE.pattern.split(r"\s+(?P<name>")[0] + r"\s+$")
-_KIND_AFTER = re.compile(r"\s+(?:City|Municipal|Municipality|Provincial|Metropolitan)\b")
+_KIND_AFTER = re.compile(r"\s+(?:City|Municipal|Municipality|Provincial|Metropolitan)\b", re.I)
 
 
 def dateline_place(dateline: list[str], gazetteer: Gazetteer) -> tuple[URIRef | None, str | None]:

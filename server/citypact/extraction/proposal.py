@@ -130,8 +130,15 @@ class ProposalBuilder:
         self.lang = extraction.lang
         self.statements: list[Statement] = []
         self.minted: set[URIRef] = set(extraction.new_entities)
+        self.new_partnerships: dict[frozenset[URIRef], tuple[URIRef, URIRef]] = {}
 
     # --- helpers ------------------------------------------------------------------------------
+
+    def label(self, iri: URIRef, lang: str = "en") -> str:
+        """A name for labels: the graph's, or the new entity's as the article writes it."""
+        if (new := self.x.new_entities.get(iri)) is not None:
+            return new.label
+        return self.known.gazetteer.label(iri, lang)
 
     def text(self, value: str) -> Literal:
         return Literal(value, lang=self.lang)
@@ -299,8 +306,11 @@ class ProposalBuilder:
 
     def _agreement(self) -> None:
         x = self.x
-        if x.document_type is None or x.date is None or len(x.parties) < 2:
+        # An agreement without a date the article gives is still proposed: the shapes then
+        # report the missing date to the curator, who knows where to look.
+        if x.document_type is None or len(x.parties) < 2:
             return
+        when = x.date.isoformat() if x.date else "date unknown"
         parties = [p.value for p in x.parties]
         places = [self._place_slug(g) for g in parties]
         existing = self.known.existing(parties)
@@ -308,7 +318,7 @@ class ProposalBuilder:
             (
                 URIRef(r["agreement"])
                 for r in existing
-                if r.get("agreement") and r.get("date") == x.date.isoformat()
+                if r.get("agreement") and x.date and r.get("date") == x.date.isoformat()
             ),
             None,
         )
@@ -316,12 +326,12 @@ class ProposalBuilder:
         if agreement is None:
             agreement = self.mint(
                 "agreement",
-                f"{places[0]}-{places[1]}-{_ABBREVIATION.get(doc, 'agreement')}-{x.date}",
+                f"{places[0]}-{places[1]}-{_ABBREVIATION.get(doc, 'agreement')}"
+                + (f"-{x.date}" if x.date else ""),
             )
         self.agreement = agreement
-        gz = self.known.gazetteer
-        names = f"{gz.label(parties[0])} and {gz.label(parties[1])}"
-        label = f"{gz.label(doc, 'en')} between {names} ({x.date})"
+        names = f"{self.label(parties[0])} and {self.label(parties[1])}"
+        label = f"{self.label(doc, 'en')} between {names} ({when})"
         base: list[Triple] = [
             *self.ident(agreement, CP.Agreement, Literal(label, lang="en")),
             *self.cite(agreement, x.document_type.evidence),
@@ -334,14 +344,14 @@ class ProposalBuilder:
             short(doc),
             base,
         )
-        date_ev = x.date_evidence or x.document_type.evidence
-        self.add(
-            "date",
-            (agreement, CP.date, Literal(x.date.isoformat(), datatype=XSD.date)),
-            date_ev,
-            x.date.isoformat(),
-            base,
-        )
+        if x.date is not None:
+            self.add(
+                "date",
+                (agreement, CP.date, Literal(x.date.isoformat(), datatype=XSD.date)),
+                x.date_evidence or x.document_type.evidence,
+                x.date.isoformat(),
+                base,
+            )
         if x.place is not None:
             self.add(
                 "place",
@@ -384,13 +394,16 @@ class ProposalBuilder:
         found = self.known.partnerships.get(frozenset((a, b)))
         if found is not None:
             return found, self.cite(found, ev)
-        iri = self.mint("partnership", f"{self._place_slug(a)}-{self._place_slug(b)}")
-        gz = self.known.gazetteer
+        # One new partnership per pair, of the type it was first proposed with.
+        iri, kind = self.new_partnerships.setdefault(
+            frozenset((a, b)),
+            (self.mint("partnership", f"{self._place_slug(a)}-{self._place_slug(b)}"), kind),
+        )
         return iri, [
             *self.ident(
                 iri,
                 CP.Partnership,
-                Literal(f"{gz.label(a)} – {gz.label(b)} partnership", lang="en"),
+                Literal(f"{self.label(a)} – {self.label(b)} partnership", lang="en"),
             ),
             (iri, CP.partner, a),
             (iri, CP.partner, b),
@@ -413,7 +426,7 @@ class ProposalBuilder:
 
     def _signatures(self, existing: list[dict[str, str]]) -> None:
         x = self.x
-        assert x.date is not None
+        when = x.date.isoformat() if x.date else "date unknown"
         for sig in x.signatories:
             if sig.person is None or sig.party is None:
                 continue
@@ -431,13 +444,13 @@ class ProposalBuilder:
                 "signature",
                 f"{short(self.agreement).split('/')[-1]}-{short(sig.person).split('/')[-1]}",
             )
-            gz = self.known.gazetteer
             triples: list[Triple] = [
                 *self.ident(
                     iri,
                     CP.Signature,
                     Literal(
-                        f"Signature of {gz.label(sig.person)} for {gz.label(sig.party)} ({x.date})",
+                        f"Signature of {self.label(sig.person)} for {self.label(sig.party)}"
+                        f" ({when})",
                         lang="en",
                     ),
                 ),
@@ -449,7 +462,7 @@ class ProposalBuilder:
             ]
             if sig.post is not None:
                 triples.append((iri, CP.signedAs, sig.post))
-                if not self.known.holds(sig.person, sig.post, x.date):
+                if x.date is not None and not self.known.holds(sig.person, sig.post, x.date):
                     tenure = self.mint(
                         "tenure",
                         f"{short(sig.person).split('/')[-1]}-{short(sig.post).split('/')[-1]}-{x.date}",
@@ -458,7 +471,7 @@ class ProposalBuilder:
                         *self.ident(
                             tenure,
                             CP.Tenure,
-                            Literal(f"{gz.label(sig.person)}, {gz.label(sig.post)}", lang="en"),
+                            Literal(f"{self.label(sig.person)}, {self.label(sig.post)}", lang="en"),
                         ),
                         (tenure, CP.holder, sig.person),
                         (tenure, CP.post, sig.post),
@@ -490,12 +503,13 @@ class ProposalBuilder:
             iri = found or self.mint(
                 "commitment", f"{short(self.agreement).split('/')[-1]}-{sector_slug}"
             )
-            gz = self.known.gazetteer
             triples: list[Triple] = [
                 *self.ident(
                     iri,
                     CP.Commitment,
-                    Literal(f"{gz.label(self.agreement)}: {gz.label(finding.value)}", lang="en"),
+                    Literal(
+                        f"{self.label(self.agreement)}: {self.label(finding.value)}", lang="en"
+                    ),
                 ),
                 (iri, CP.commitmentOf, self.agreement),
                 (iri, CP.status, CP.Stated),
@@ -513,7 +527,6 @@ class ProposalBuilder:
             )
 
     def _quotations(self) -> None:
-        gz = self.known.gazetteer
         for number, q in enumerate(self.x.quotations, start=1):
             speaker = q.speaker
             extra: list[Triple] = []
@@ -531,7 +544,7 @@ class ProposalBuilder:
                 *self.ident(
                     iri,
                     CP.Quotation,
-                    Literal(f"{gz.label(speaker)}: “{' '.join(q.text.split()[:8])}…”", lang="en"),
+                    Literal(f"{self.label(speaker)}: “{' '.join(q.text.split()[:8])}…”", lang="en"),
                 ),
                 (iri, CP.text, self.text(q.text)),
                 (iri, CP.about, self.agreement),

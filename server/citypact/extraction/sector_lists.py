@@ -9,9 +9,10 @@ that starts with such a cue right after one, or the enumerated lines after "sepe
 "hingga"; not at "dan"/"and", which join the words of one sector as often as two sectors) is
 matched against the sector scheme's labels in every language: a label matches when each of its
 words is in the item, allowing for inflection (``transportation`` for ``transport``,
-``cultural`` for ``culture``). Of the sectors an item matches, those whose matched words are
-all matched by another sector's label are dropped, so "cultural and tourism exchanges" is
-cultural exchange and tourism, not also culture and tourism on their own.
+``cultural`` for ``culture``: the same stem once common endings are removed). Of the sectors
+an item matches, those whose matched words are all matched by another sector's label are
+dropped, so "cultural and tourism exchanges" is cultural exchange and tourism, not also culture
+and tourism on their own.
 """
 
 from __future__ import annotations
@@ -29,7 +30,8 @@ _CUE = re.compile(
     r"\b(?:bidang|sektor|sectors?|fields?|areas?|meliputi|mencakup|merangkumi|merangkumi|"
     r"termasuk|including|includes?|covering|covers|antara lain|seperti|such as|mulai dari|"
     r"fokus|focus(?:es|ing)? on|dalam program|under the programme|guna mendorong|"
-    r"untuk mendorong|to promote|to boost)\b",
+    r"untuk mendorong|to promote|to boost|to improve|work together in|cooperate in|"
+    r"bekerja sama dalam)\b",
     re.I,
 )
 _COOPERATION = re.compile(
@@ -78,20 +80,42 @@ def _content(words: Iterable[str]) -> list[str]:
     return [w for w in words if w not in _STOP and len(w) > 1]
 
 
+_SUFFIXES = (
+    "ations",
+    "ation",
+    "ings",
+    "ing",
+    "ical",
+    "ic",
+    "al",
+    "es",
+    "s",
+    "e",
+    "y",
+    "ed",
+    "kan",
+    "an",
+    "nya",
+)
+
+
+def _stem(word: str) -> str:
+    """The word without inflectional endings (English and Indonesian/Malay), kept at four
+    letters or more: transportation → transport, cultural and culture → cultur."""
+    changed = True
+    while changed:
+        changed = False
+        for suffix in _SUFFIXES:
+            if word.endswith(suffix) and len(word) - len(suffix) >= 4:
+                word = word[: -len(suffix)]
+                changed = True
+                break
+    return word
+
+
 def _same_word(a: str, b: str) -> bool:
-    """Equal, or one inflection of the other: a shared beginning of at least five letters
-    covering three quarters of the shorter word."""
-    if a == b:
-        return True
-    shorter = min(len(a), len(b))
-    if shorter < 5:
-        return False
-    common = 0
-    for x, y in zip(a, b, strict=False):
-        if x != y:
-            break
-        common += 1
-    return common >= 5 and common >= 0.75 * shorter
+    """Equal, or one inflection of the other (the same stem)."""
+    return a == b or _stem(a) == _stem(b)
 
 
 class SectorLexicon:
