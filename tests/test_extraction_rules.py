@@ -489,3 +489,33 @@ def test_the_dateline_is_the_one_that_names_the_outlet() -> None:
         "TRIBUNJATENG.COM, KLATEN - Pemerintah Kabupaten Klaten menggaet Kabupaten Nanjing.\n"
     )
     assert article.dateline == ["TRIBUNJATENG.COM", "KLATEN"]
+
+
+# --- round four: pages that tell of several signings ---------------------------------------------
+
+
+def test_the_latest_signing_a_page_tells_of_is_the_agreement(store: EmbeddedStore) -> None:
+    text = (
+        "Bandar Raya Berkembar Dengan Kuala Lumpur : Ankara, Turki\n\n"
+        "Proklamasi Bandaraya Kuala Lumpur dan Bandaraya Ankara sebagai Bandaraya Berkembar telah "
+        "ditandatangani oleh Datuk Bandar Kuala Lumpur, YBhg. Tan Sri Elyas bin Omar dan Datuk "
+        "Bandar Ankara, TYT Suleyman Onder pada 1 Februari 1984 di Kuala Lumpur. Memorandum "
+        "Persefahaman (MoU) telah ditandatangani antara Datuk Bandar Ankara, Murat Karayaician "
+        "dengan Datuk Bandar Kuala Lumpur, Tan Sri Elyas bin Omar pada 25 Jun 1990 di Kuala "
+        "Lumpur.\n"
+    )
+    keys = _keys(text, store)
+    assert keys["agreement"] == {"MemorandumOfUnderstanding"}
+    assert keys["date"] == {"1990-06-25"}
+    # Suleyman Onder signed the proclamation of 1984, not this memorandum.
+    assert keys["signatories"] == {
+        "person/murat-karayalcin|post/mayor-of-ankara",
+        "person/elyas-bin-omar|post/mayor-of-kuala-lumpur",
+    }
+
+
+def test_malay_honorific_abbreviations_do_not_end_a_sentence() -> None:
+    text = (
+        "Majlis dirasmikan oleh YBhg. Tan Sri Elyas bin Omar dan Y.A.B. Perdana Menteri hari ini."
+    )
+    assert len(split_sentences(text)) == 1

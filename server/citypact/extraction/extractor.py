@@ -233,6 +233,9 @@ class Extractor:
         signing = [i for i, s in enumerate(sentences) if _SIGNING.search(s.text)]
         if _SISTER.search(f"{article.title or ''} {text}"):
             result.partnership_type = CP.SisterCity
+        signing, several = _latest_signing_first(sentences, by_sentence, signing)
+        # When a page tells of several signings, the people are those of the one it is about.
+        self.signed_in = signing[:1] if several else signing
         self._document_type(result, sentences, by_sentence, signing)
         self.people = self._people_at_signing(by_sentence, signing)
         if article.date is not None and not article.year_known:
@@ -451,6 +454,8 @@ class Extractor:
             # names them ("A conversation between Mayor X and Mayor Y has resulted in ...").
             elsewhere = range(len(sentences)) if result.signatories else (0, 1)
             for i, m, post in people:
+                if i in signing and i not in self.signed_in:
+                    continue
                 if (i in signing) != in_signing or (not in_signing and i not in elsewhere):
                     continue
                 person = m.of_kind("person")[0]
@@ -642,6 +647,23 @@ class Extractor:
                 if gov not in governments:
                     governments.append(gov)
         return governments
+
+
+def _latest_signing_first(
+    sentences: list[Sentence], by_sentence: list[list[Match]], signing: list[int]
+) -> tuple[list[int], bool]:
+    """The sentences about signing, the latest dated signing of a document first: a page that
+    tells how a proclamation of 1984 led to a memorandum in 1990 is about the memorandum. True
+    with them if the text tells of several dated signings."""
+    dated = []
+    for i in signing:
+        days = [d.value for d in find_dates(sentences[i].text) if d.year_given]
+        if days and any(m.of_kind("document-type") for m in by_sentence[i]):
+            dated.append((days[0], i))
+    if len({day for day, _ in dated}) < 2:
+        return signing, False
+    latest = max(dated)[1]
+    return [latest] + [i for i in signing if i != latest], True
 
 
 def _fullest_form(text: str, name: str) -> str:

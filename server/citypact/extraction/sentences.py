@@ -6,7 +6,29 @@ import re
 from dataclasses import dataclass
 
 _END = re.compile(r"[.!?][”\"’']?(?=\s+[“\"‘(]?[A-Z0-9])|\n+")
-_ABBREVIATIONS = ("dr.", "no.", "st.", "mr.", "mrs.", "ms.", "prof.", "h.", "tpr.", "jl.", "u.s.")
+_ABBREVIATIONS = (
+    "dr.",
+    "no.",
+    "st.",
+    "mr.",
+    "mrs.",
+    "ms.",
+    "prof.",
+    "h.",
+    "tpr.",
+    "jl.",
+    "u.s.",
+    # Malay honorifics and company forms: "YBhg. Tan Sri ...", "Y.A.B Perdana Menteri"
+    "ybhg.",
+    "y.bhg.",
+    "yb.",
+    "y.a.b.",
+    "tyt.",
+    "tn.",
+    "hj.",
+    "sdn.",
+    "bhd.",
+)
 
 
 @dataclass(frozen=True)
