@@ -349,3 +349,19 @@ def test_outlet_from_dateline_team_byline_and_copyright() -> None:
         "Example Centre"
     )
     assert read_article(f"SOMEWHERE, Mar 6: {body}").outlet is None
+
+
+def test_review_page_takes_the_article_url(client: TestClient) -> None:
+    article = "KUCHING, Aug 14: " + S0.read_text(encoding="utf-8")
+    form = client.get("/review")
+    assert 'name="url"' in form.text
+    page = _form(
+        client,
+        "/review",
+        [("article", article), ("url", "https://news.example.org/2025/08/14/kl-jakarta/")],
+    )
+    assert page.status_code == 200, page.text
+    assert 'value="https://news.example.org/2025/08/14/kl-jakarta/"' in page.text
+    assert "date: 2025-08-14" in page.text
+    bad = _form(client, "/review", [("article", article), ("url", "javascript:alert(1)")])
+    assert bad.status_code == 422

@@ -5,6 +5,7 @@ the validated submission path). Server-rendered; no JavaScript."""
 from __future__ import annotations
 
 import hmac
+import re
 import urllib.parse
 from datetime import date
 from typing import Annotated, Any
@@ -24,10 +25,11 @@ router = APIRouter(tags=["extraction"])
 TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml")
 LangParam = Annotated[str | None, Query(pattern="^(id|ms|en)$", description="Article language")]
 DateParam = Annotated[date | None, Query(description="The article's date (YYYY-MM-DD)")]
+_URL = re.compile(r"https?://\S{1,2000}")
 UrlParam = Annotated[
     str | None,
     Query(
-        pattern=r"^https?://\S{1,2000}$",
+        pattern=f"^{_URL.pattern}$",
         description="Where the article was published (its date and publisher may follow)",
     ),
 ]
@@ -106,16 +108,21 @@ def _first(form: dict[str, list[str]], name: str) -> str:
     return (form.get(name) or [""])[0]
 
 
-def _options(form_lang: str, form_date: str) -> tuple[str | None, date | None]:
+def _options(
+    form_lang: str, form_date: str, form_url: str = ""
+) -> tuple[str | None, date | None, str | None]:
     lang = form_lang if form_lang in ("id", "ms", "en") else None
     try:
         day = date.fromisoformat(form_date) if form_date else None
     except ValueError:
         raise HTTPException(422, "date: expected YYYY-MM-DD") from None
-    return lang, day
+    url = form_url.strip() or None
+    if url is not None and not _URL.fullmatch(url):
+        raise HTTPException(422, "url: expected an http(s) address")
+    return lang, day, url
 
 
-def _paste_form(article: str = "", lang: str = "", day: str = "") -> str:
+def _paste_form(article: str = "", lang: str = "", day: str = "", url: str = "") -> str:
     choices = "".join(
         f'<option value="{v}"{" selected" if v == lang else ""}>{t}</option>'
         for v, t in (("", "detect"), ("id", "Indonesian"), ("ms", "Malay"), ("en", "English"))
@@ -127,6 +134,8 @@ def _paste_form(article: str = "", lang: str = "", day: str = "") -> str:
         f'<p><label for="lang">Language</label> <select id="lang" name="lang">{choices}</select> '
         f'<label for="date">Article date</label> <input id="date" name="date" type="date" '
         f'value="{esc(day)}"></p>'
+        '<p><label for="url">Published at (URL)</label> <input id="url" name="url" type="url" '
+        f'size="60" value="{esc(url)}"></p>'
         '<p><button type="submit">Propose statements</button></p></form>'
     )
 
@@ -182,16 +191,17 @@ def _report_html(done: Extracted) -> str:
 async def review_proposals(request: Request) -> HTMLResponse:
     """The proposed statements of the pasted article, to accept or reject."""
     form = await _form(request)
-    article, form_lang, form_date = (
+    article, form_lang, form_date, form_url = (
         _first(form, "article"),
         _first(form, "lang"),
         _first(form, "date"),
+        _first(form, "url"),
     )
     if not article.strip():
         body = '<h1>Review an article</h1><p class="notice">Paste an article first.</p>'
         return page(request, "Review an article", body + _paste_form(), status=400)
-    lang, day = _options(form_lang, form_date)
-    done = await _extract(request, article, lang, day)
+    lang, day, url = _options(form_lang, form_date, form_url)
+    done = await _extract(request, article, lang, day, url)
     x = done.extraction
     meta = (
         f"<p>Language: {esc(x.lang)}; title: {esc(x.article.title or '–')}; outlet: "
@@ -199,7 +209,12 @@ async def review_proposals(request: Request) -> HTMLResponse:
     )
     hidden = "".join(
         f'<input type="hidden" name="{n}" value="{esc(v)}">'
-        for n, v in (("article", article), ("lang", form_lang), ("date", form_date))
+        for n, v in (
+            ("article", article),
+            ("lang", form_lang),
+            ("date", form_date),
+            ("url", form_url),
+        )
     )
     body = (
         f"<h1>Proposed statements</h1>{meta}{_report_html(done)}"
@@ -233,8 +248,8 @@ async def review_submit(request: Request) -> HTMLResponse:
     if not article.strip() or not accepted:
         body = '<h1>Not submitted</h1><p class="notice">No statement was accepted.</p>'
         return page(request, "Not submitted", body, status=400)
-    lang, day = _options(_first(form, "lang"), _first(form, "date"))
-    done = await _extract(request, article, lang, day)
+    lang, day, url = _options(_first(form, "lang"), _first(form, "date"), _first(form, "url"))
+    done = await _extract(request, article, lang, day, url)
     graph = done.proposal.graph(accepted)
     meta = SubmissionMeta(
         submitter="review page",
