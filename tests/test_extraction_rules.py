@@ -519,3 +519,54 @@ def test_malay_honorific_abbreviations_do_not_end_a_sentence() -> None:
         "Majlis dirasmikan oleh YBhg. Tan Sri Elyas bin Omar dan Y.A.B. Perdana Menteri hari ini."
     )
     assert len(split_sentences(text)) == 1
+
+
+# --- fetching the evaluation's articles -----------------------------------------------------------
+
+
+def test_fetch_articles_saves_each_manifest_url_and_lists_failures(tmp_path: object) -> None:
+    import http.server
+    import json
+    import sys
+    import threading
+    from pathlib import Path
+
+    from .conftest import ROOT
+
+    served = Path(str(tmp_path)) / "site"
+    served.mkdir()
+    (served / "a.html").write_text(
+        "<html><head><title>T</title></head><body><p>Pemerintah Kota Surabaya.</p></body></html>",
+        "utf-8",
+    )
+    handler = lambda *a, **k: http.server.SimpleHTTPRequestHandler(  # noqa: E731
+        *a, directory=str(served), **k
+    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        base = f"http://127.0.0.1:{server.server_address[1]}"
+        manifest = Path(str(tmp_path)) / "manifest.json"
+        manifest.write_text(
+            json.dumps(
+                {
+                    "articles": [
+                        {"file": "a.html", "url": f"{base}/a.html"},
+                        {"file": "b.html", "url": f"{base}/missing.html"},
+                    ]
+                }
+            ),
+            "utf-8",
+        )
+        sys.path.insert(0, str(ROOT / "bench"))
+        try:
+            from fetch_articles import fetch
+        finally:
+            sys.path.remove(str(ROOT / "bench"))
+        out = Path(str(tmp_path)) / "articles"
+        failures = fetch(out, timeout=5, manifest=manifest)
+        assert (out / "a.html").read_text("utf-8").startswith("<html>")
+        assert not (out / "b.html").exists()
+        assert len(failures) == 1 and "missing.html" in failures[0]
+    finally:
+        server.shutdown()
