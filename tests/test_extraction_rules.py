@@ -14,7 +14,7 @@ from rdflib.namespace import RDF
 from citypact.extraction.article import read_article
 from citypact.extraction.dates import candidate_days, date_in_url, first_date
 from citypact.extraction.knowledge import Knowledge
-from citypact.extraction.new_entities import _abbreviates, same_person, with_aliases
+from citypact.extraction.name_forms import abbreviates, same_person, with_aliases
 from citypact.extraction.sector_lists import SectorLexicon, find_sectors
 from citypact.extraction.sentences import split_sentences
 from citypact.extraction.service import extract_article
@@ -121,10 +121,10 @@ def test_a_name_before_city_must_stand_alone_elsewhere(store: EmbeddedStore) -> 
 
 
 def test_indonesian_abbreviations_and_bracketed_short_names() -> None:
-    assert _abbreviates("jabar", "jawa barat")
-    assert _abbreviates("jateng", "jawa tengah")
-    assert not _abbreviates("jakarta", "jawa barat")
-    assert not _abbreviates("jabar", "jawa")
+    assert abbreviates("jabar", "jawa barat")
+    assert abbreviates("jateng", "jawa tengah")
+    assert not abbreviates("jakarta", "jawa barat")
+    assert not abbreviates("jabar", "jawa")
     assert slugify("Tai’an") == "tai-an" == slugify("Tai'an")
 
 

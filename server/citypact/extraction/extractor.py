@@ -18,13 +18,8 @@ from .dates import DateMention, candidate_days, find_dates, relative_day
 from .gazetteer import Match, normalise
 from .knowledge import Knowledge
 from .language import detect_language
-from .new_entities import (
-    HONORIFIC,
-    NewEntity,
-    NewEntityFinder,
-    dateline_place,
-    with_aliases,
-)
+from .name_forms import with_aliases
+from .new_entities import HONORIFIC, NewEntity, NewEntityFinder, dateline_place
 from .sector_lists import SectorLexicon, find_sectors
 from .sentences import Sentence, split_sentences
 

@@ -4,17 +4,20 @@ The graph's own names find the entities it knows (gazetteer.py). News also names
 few regular forms, and these are proposed as new entities (marked for review):
 
 - a government by its kind and name: ``Pemerintah Provinsi Jawa Barat``, ``Pemkot Surabaya``,
-  ``Majlis Bandaraya Johor Bahru``; ``Tai'an City`` (only when the name also stands alone
-  elsewhere in the article, so ``Friendship City`` or ``Green Smart City`` are not taken), or
-  ``Penang City Council``;
-- a post by its title and its government: ``Gubernur Jawa Barat`` (title first, as Indonesian
-  and Malay write it) or ``Tai'an Municipal secretary`` (English order), and the person named
-  right after it: ``Gubernur Jawa Barat Dedi Mulyadi``;
-- a person named right after a post the graph knows: ``Gubernur DKI Jakarta Budi Santoso``;
+  ``Kabupaten Nanjing``, ``Pemerintah Kota Denpasar dan Mossel Bay`` (two governments of one
+  kind); ``Tai'an City`` or ``Penang City Council`` when the name also stands alone elsewhere in
+  the article (so not ``Friendship City``); Korean names with their kind (``Gochang-gun``); a
+  partner "with Wei Hai city"; a name before a country ("Georgetown, Malaysia");
+- a post by its title and its government, title first as Indonesian and Malay write it
+  (``Gubernur Jawa Barat``) or after the name in English (``Tai'an Municipal secretary``,
+  ``Taipei Mayor``: the government is new if the name stands alone elsewhere), and the person
+  named right after it (``Gubernur Jawa Barat Dedi Mulyadi``); a person after a post the graph
+  knows, or after a bare title ("Mayor Adam Yii");
 - the city of a dateline (``BANDUNG--``), found by ``dateline_place``.
 
 Each new government governs a new place (a region for provincial governments, else a city)
-unless the graph knows a place by that name; each new post belongs to its government.
+unless the graph knows a place by that name; each new post belongs to its government. The forms
+in which one article writes one name are reconciled by name_forms.py.
 """
 
 from __future__ import annotations
@@ -27,14 +30,21 @@ from rdflib import URIRef
 from ..importing.reconcile import slugify
 from ..namespaces import CP, entity_iri
 from .gazetteer import Entry, Gazetteer, Match, normalise
+from .name_forms import (
+    GLUED,
+    GOVERNMENT_KINDS,
+    abbreviates,
+    clean_name,
+    fuller_name,
+    name_as_written,
+    same_person,
+    spelled_otherwise,
+    stands_alone,
+)
 
 _NAME_WORD = r"[A-Z][\w'’-]*"
 _NAME = rf"{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,3}}"
-_GOV_BEFORE = re.compile(
-    r"\b(?P<kind>Pemerintah\s+Provinsi|Pemerintah\s+Kota|Pemerintah\s+Kabupaten|Pemerintah\s+Daerah|"
-    r"Pemprov|Pemkot|Pemkab|Majlis\s+Bandaraya|Majlis\s+Perbandaran|Dewan\s+Bandaraya|"
-    r"Kerajaan\s+Negeri|Kabupaten|Provinsi|(?<!Wali\s)(?<!Balai\s)Kota)\s+(?P<name>" + _NAME + ")"
-)
+_GOV_BEFORE = re.compile(rf"\b(?P<kind>{GOVERNMENT_KINDS})\s+(?P<name>{_NAME})")
 # "Pemerintah Kota Denpasar dan Mossel Bay": one kind for two governments.
 _GOV_AND = re.compile(
     r"\b(?P<kind>Pemerintah\s+Provinsi|Pemerintah\s+Kota|Pemerintah\s+Kabupaten|Pemprov|Pemkot|"
@@ -90,7 +100,6 @@ HONORIFIC = re.compile(
     r"Bapak|Pak|Ibu|Bu|Mr\.?|Mrs\.?|Ms\.?|Madam|Tuan|Puan|Encik|Alderman|Councillor|Cllr\.?|"
     r"YB|YBhg\.?|Yang\s+Berhormat|Executive)\s+)+"
 )
-_GLUED = re.compile(r"[a-z][A-Z]")
 _PERSON = re.compile(rf"^[ ,]{{0,3}}(?P<name>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{1,4}})")
 _NOT_PERSON = {"di", "in", "at", "dan", "and", "said", "the"}
 
@@ -121,11 +130,6 @@ class Found:
     def match(self, entity: NewEntity, start: int, end: int, text: str) -> None:
         entry = Entry(entity.iri, entity.kind, entity.label)
         self.matches.append(Match((entry,), start, end, text[start:end]))
-
-
-def _clean(name: str) -> str:
-    """A name without trailing punctuation or a leading article ("The Miri" is Miri)."""
-    return re.sub(r"^(?:The|A|An)\s+", "", re.sub(r"[.,;:]+$", "", name.strip()))
 
 
 class NewEntityFinder:
@@ -184,7 +188,7 @@ class NewEntityFinder:
             )
             if before is None:
                 continue
-            name = _clean(before.group("name"))
+            name = clean_name(before.group("name"))
             start = (
                 country.start
                 - len(text[max(0, country.start - 50) : country.start])
@@ -194,7 +198,7 @@ class NewEntityFinder:
                 continue
             if any(k.start < start + len(name) and start < k.end for k in [*known, *found.matches]):
                 continue
-            if self._known_government(name) is not None or _GLUED.search(name):
+            if self._known_government(name) is not None or GLUED.search(name):
                 continue
             government = self._new_government(name, False, found)
             names[normalise(name)] = government
@@ -206,7 +210,7 @@ class NewEntityFinder:
         candidates: list[tuple[str, bool, re.Match[str]]] = []
         for pattern in (_GOV_BEFORE, _GOV_AND, _GOV_AFTER, _KOREAN, _WITH_CITY):
             for m in pattern.finditer(text):
-                name = _clean(m.group("name"))
+                name = clean_name(m.group("name"))
                 kind = m.group("kind")
                 if normalise(name.split()[0]) in _KIND_WORDS:
                     continue
@@ -219,27 +223,27 @@ class NewEntityFinder:
                 if pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota":
                     # The kind is written out ("Provinsi Fujian Lin Ruiliang"): the name is as
                     # much of what follows as the article also writes as a name of its own.
-                    name = _name_as_written(text, name)
+                    name = name_as_written(text, name)
                 alone = (
                     pattern in (_KOREAN, _WITH_CITY)
                     or (pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota")
-                    or _stands_alone(text, name)
+                    or stands_alone(text, name)
                 )
-                if not alone and (variant := _spelled_otherwise(text, name)):
+                if not alone and (variant := spelled_otherwise(text, name)):
                     # "Shantau City" in an article that otherwise writes Shantou
                     name, alone = variant, True
-                if not alone or _GLUED.search(name):
+                if not alone or GLUED.search(name):
                     continue
                 candidates.append((name, bool(_REGIONAL.search(kind)), m))
         # Full names first, so that "Pemprov Jabar" is the government of "Jawa Barat".
         candidates = [
             (full, r, m)
             for n, r, m in candidates
-            if self._known_government(full := _fuller_name(text, n)) is None
+            if self._known_government(full := fuller_name(text, n, _TITLE_WORDS)) is None
         ]
         for name, regional, m in sorted(candidates, key=lambda c: (-len(c[0]), c[2].start())):
             government = names.get(normalise(name)) or next(
-                (g for full, g in names.items() if _abbreviates(normalise(name), full)), None
+                (g for full, g in names.items() if abbreviates(normalise(name), full)), None
             )
             if government is None:
                 government = self._new_government(name, regional, found)
@@ -306,7 +310,7 @@ class NewEntityFinder:
                 seq_start = m.end() + after.start("seq")
                 words = after.group("seq").split()
                 for size in range(len(words), 0, -1):
-                    name = _clean(" ".join(words[:size]))
+                    name = clean_name(" ".join(words[:size]))
                     government = self._government_named(name, governments)
                     if government is not None:
                         end = text.find(name, seq_start) + len(name)
@@ -346,7 +350,7 @@ class NewEntityFinder:
             # Title after the government's name: "Tai'an Municipal secretary Yang Hong Tao".
             window = text[max(0, m.start() - 60) : m.start()]
             if before := re.search(rf"(?P<name>{_NAME})[ ]+$", window):
-                name = _clean(before.group("name"))
+                name = clean_name(before.group("name"))
                 government = self._government_named(name, governments)
                 start = m.start() - len(window) + before.start()
                 english = normalise(title_text) in _ENGLISH_TITLES
@@ -414,7 +418,7 @@ class NewEntityFinder:
         for size in (1, 2):
             if len(words) < size + 2:
                 break
-            name = _clean(" ".join(words[:size]))
+            name = clean_name(" ".join(words[:size]))
             if name != " ".join(words[:size]):
                 break  # "Bupati Klaten, Hamenang ...": the comma ends the name
             if self._may_name_government(text, name, known, start):
@@ -431,7 +435,7 @@ class NewEntityFinder:
         if any(k.start < start + len(name) and start < k.end for k in known):
             return False
         elsewhere = text[:start] + " " * len(name) + text[start + len(name) :]
-        return _stands_alone(elsewhere, name) and not _GLUED.search(name)
+        return stands_alone(elsewhere, name) and not GLUED.search(name)
 
     def _existing_post(self, government: URIRef, title: str) -> URIRef | None:
         """A post of a known government with this title (its labels name the title)."""
@@ -467,7 +471,7 @@ class NewEntityFinder:
         m = _PERSON.match(rest[offset:])
         if m is None:
             return
-        name = _clean(m.group("name"))
+        name = clean_name(m.group("name"))
         first = normalise(name.split()[0])
         if first in _NOT_PERSON or first in _KIND_WORDS:
             return
@@ -479,30 +483,6 @@ class NewEntityFinder:
             NewEntity(URIRef(entity_iri("person", slugify(name))), "person", CP.Person, name)
         )
         found.match(person, start, end, text)
-
-
-_ALIAS = re.compile(r"\s*\((?P<alias>[A-Z][A-Za-z0-9-]{1,15})\)")
-
-
-def with_aliases(text: str, matches: list[Match]) -> list[Match]:
-    """The matches and, for a government, place or organization followed by a short name in
-    brackets ("Chungcheongnam-do (Chungnam)", "Kuching South City Council (MBKS)"), every
-    other mention of that short name in the article."""
-    out = list(matches)
-    for m in matches:
-        if not m.kinds & {"government", "place", "organization"}:
-            continue
-        alias = _ALIAS.match(text, m.end)
-        if alias is None:
-            continue
-        name = alias.group("alias")
-        for other in re.finditer(rf"(?<![\w'’]){re.escape(name)}(?![\w'’])", text):
-            if other.start() == alias.start("alias"):
-                continue
-            if any(k.start < other.end() and other.start() < k.end for k in out):
-                continue
-            out.append(Match(m.entries, other.start(), other.end(), name))
-    return sorted(out, key=lambda m: m.start)
 
 
 def _merge_people(found: Found) -> None:
@@ -535,70 +515,6 @@ def _merge_people(found: Found) -> None:
         del found.entities[iri]
 
 
-def same_person(short: str, long: str) -> bool:
-    """Whether ``short`` is a shorter form of the name ``long``: its last two words, and before
-    them words of the longer name or their initials ("IB" for "Ida Bagus")."""
-    s, full = short.split(), long.split()
-    if len(s) < 2 or [w.casefold() for w in s[-2:]] != [w.casefold() for w in full[-2:]]:
-        return False
-    rest = full[:-2]
-    i = len(rest)
-    for token in reversed(s[:-2]):
-        if i > 0 and token.casefold() == rest[i - 1].casefold():
-            i -= 1
-            continue
-        k = len(token)
-        if token.isupper() and k <= i and "".join(w[0] for w in rest[i - k : i]).upper() == token:
-            i -= k
-            continue
-        return False
-    return True
-
-
-def _fuller_name(text: str, name: str) -> str:
-    """The name as the article mostly writes it: "Pemerintah Kota Mossel" in an article that
-    otherwise writes "Mossel Bay" is Mossel Bay's government."""
-    pattern = rf"(?<![\w'’]){re.escape(name)}(?![\w'’])(?:[ ]+(?P<next>[A-Z][\w'’-]*))?"
-    following = [m.group("next") for m in re.finditer(pattern, text)]
-    bare = sum(1 for word in following if word is None)
-    counts = {w: following.count(w) for w in following if w is not None}
-    if counts:
-        word, count = max(counts.items(), key=lambda item: item[1])
-        if (
-            count >= 2
-            and count > bare
-            and word not in _NOT_NAME_CONTINUATION
-            and normalise(word) not in _TITLE_WORDS
-        ):
-            return f"{name} {word}"
-    return name
-
-
-# Words that follow a place's name without being part of it.
-_NOT_NAME_CONTINUATION = {"City", "Council", "Province", "Provinsi", "Mayor", "Governor", "The"}
-
-
-def _abbreviates(short: str, full: str) -> bool:
-    """Whether ``short`` is made of the beginnings of ``full``'s words, in order, as Indonesian
-    abbreviates names: "jabar" for "jawa barat", "jateng" for "jawa tengah"."""
-    words = full.split()
-    if len(words) < 2 or " " in short:
-        return False
-
-    def fits(rest: str, index: int) -> bool:
-        if not rest:
-            return index == len(words)
-        if index == len(words):
-            return False
-        word = words[index]
-        return any(
-            rest.startswith(word[:size]) and fits(rest[size:], index + 1)
-            for size in range(min(len(word), len(rest)), 1, -1)
-        )
-
-    return fits(short, 0)
-
-
 def _title_of(label: str) -> str | None:
     """The (English) title a post's label names, by its longest title word."""
     norm = normalise(label)
@@ -611,51 +527,6 @@ def _covered(matches: list[Match], start: int, end: int, kind: str) -> bool:
     return any(start <= m.start and m.end <= end and kind in m.kinds for m in matches) or any(
         m.start <= start and end <= m.end and kind in m.kinds for m in matches
     )
-
-
-def _name_as_written(text: str, name: str) -> str:
-    """The shortest beginning of ``name`` that the text also ends a name with (followed by
-    anything but another capitalised word): "Nanjing Republik Rakyat Cina" → "Nanjing" when the
-    article also writes "Kabupaten Nanjing sebagai"; "Jawa Barat", never "Jawa"."""
-    words = name.split()
-    for size in range(1, len(words) + 1):
-        part = " ".join(words[:size])
-        pattern = rf"(?<![\w'’-]){re.escape(part)}(?![\w'’-])(?![ ]+[A-Z])"
-        if re.search(pattern, text):
-            return part
-    return words[0]
-
-
-def _spelled_otherwise(text: str, name: str) -> str | None:
-    """The spelling of a one-word name that differs from it by one letter and stands alone in
-    the text, if there is exactly one such spelling (a typo the article makes once)."""
-    if " " in name or len(name) < 5:
-        return None
-    words = {w for w in re.findall(r"(?<![\w'’-])[A-Z][a-z]+(?![\w'’-])", text)}
-    variants = [
-        w
-        for w in words
-        if w != name
-        and len(w) == len(name)
-        and sum(a != b for a, b in zip(w, name, strict=True)) == 1
-        and _stands_alone(text, w)
-    ]
-    return variants[0] if len(variants) == 1 else None
-
-
-def _stands_alone(text: str, name: str) -> bool:
-    """Whether ``name`` occurs in the text other than as part of a government's name
-    ("Pemerintah Kota X", "X City Council")."""
-    for m in re.finditer(rf"(?<![\w'’-]){re.escape(name)}(?![\w'’-])", text, re.I):
-        before = text[max(0, m.start() - 30) : m.start()]
-        after = text[m.end() : m.end() + 30]
-        if not (_KIND_BEFORE.search(before) or _KIND_AFTER.match(after)):
-            return True
-    return False
-
-
-_KIND_BEFORE = re.compile(_GOV_BEFORE.pattern.split(r"\s+(?P<name>")[0] + r"\s+$")
-_KIND_AFTER = re.compile(r"\s+(?:City|Municipal|Municipality|Provincial|Metropolitan)\b", re.I)
 
 
 def dateline_place(dateline: list[str], gazetteer: Gazetteer) -> tuple[URIRef | None, str | None]:
