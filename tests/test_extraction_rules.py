@@ -570,3 +570,34 @@ def test_fetch_articles_saves_each_manifest_url_and_lists_failures(tmp_path: obj
         assert len(failures) == 1 and "missing.html" in failures[0]
     finally:
         server.shutdown()
+
+
+# --- round five: a signing still to come; "demikian ujar"; "Mandaue City Mayor" ------------------
+
+
+def test_a_signing_still_to_come_proposes_no_agreement(store: EmbeddedStore) -> None:
+    text = (
+        "Rencana pembentukan Kerjasama Kota Persahabatan antara Bogor dengan Kisarazu akan segera "
+        "terwujud. Wali Kota Bogor Bima Arya bertolak ke Kisarazu Rabu (16/11/2016) malam.\n\n"
+        "Bima akan melakukan penandatangan Pernyataan Minat dengan Wali Kota Kisarazu Yushikuni "
+        "Watanabe untuk menjalin Kerjasama.\n"
+    )
+    keys = _keys(text, store)
+    assert not keys.keys() & {"agreement", "date", "parties", "signatories", "quotations"}
+
+
+def test_english_city_titles_and_attribution_after_demikian(store: EmbeddedStore) -> None:
+    text = (
+        "A sisterhood agreement was inked between the cities of Mandaue and Cauayan.\n"
+        "The friendship was sealed by Mandaue City Mayor Gabriel Luigi Quisumbing and Cauayan "
+        "City Mayor Bernard Faustino Dy yesterday inside Mandaue City Hall.\n"
+        '"Peran pemerintah daerah dan kota di kedua negara sangat penting," demikian ujar Ben.\n'
+        "Hadir pula Dr. Ben Perkasa Drajat dari kedutaan.\n"
+    )
+    keys = _keys(text, store, url="https://example.org/2017/05/23/a/")
+    assert keys["signatories"] == {
+        "person/gabriel-luigi-quisumbing|post/mayor-of-mandaue",
+        "person/bernard-faustino-dy|post/mayor-of-cauayan",
+    }
+    assert keys["date"] == {"2017-05-22"}
+    assert keys["quotations"] == {"person/ben-perkasa-drajat: peran pemerintah daerah dan kota di"}

@@ -35,6 +35,10 @@ _EARLIER = re.compile(
     r"juga (?:telah|sudah)|existing|terdahulu",
     re.I,
 )
+# "Bima akan melakukan penandatangan ...": a signing still to come is no signing.
+_FUTURE = re.compile(
+    r"\b(?:akan|bakal|hendak|will|would|plans? to|is to|are to)\b(?:\s+\S+){0,2}\s*$", re.I
+)
 _PLANNED = re.compile(
     r"\b(?:rencana|merencanakan|akan|planned|plans? (?:for|to)|will sign|future|proposed)\b[^.]*$",
     re.I,
@@ -61,7 +65,8 @@ _SPEECH = (
     r"katanya|berkata|menurut|said|says|added|told|stated|explained|noted|remarked)"
 )
 _AFTER = re.compile(
-    rf"^[\s,.]*(?P<pronoun>(?:he|she|they|beliau|dia|ia)\s+)?(?P<verb>{_SPEECH})(?P<nya>nya)?\b"
+    rf"^[\s,.]*(?:demikian\s+)?(?P<pronoun>(?:he|she|they|beliau|dia|ia)\s+)?"
+    rf"(?P<verb>{_SPEECH})(?P<nya>nya)?\b"
     r"[\s,]*(?P<rest>.{0,80})",
     re.I | re.S,
 )
@@ -202,7 +207,7 @@ class Extractor:
         matches = known.gazetteer.find(text)
         found = NewEntityFinder(
             known.gazetteer, known.government_of_place, known.post_government
-        ).find(text, matches)
+        ).find(text, matches, article.title or "")
         matches = with_aliases(
             text,
             [
@@ -225,7 +230,11 @@ class Extractor:
         by_sentence = [
             [m for m in matches if s.start <= m.start < s.end and outside(m)] for s in sentences
         ]
-        signing = [i for i, s in enumerate(sentences) if _SIGNING.search(s.text)]
+        signing = [
+            i
+            for i, s in enumerate(sentences)
+            if (m := _SIGNING.search(s.text)) and not _FUTURE.search(s.text[: m.start()])
+        ]
         if _SISTER.search(f"{article.title or ''} {text}"):
             result.partnership_type = CP.SisterCity
         signing, several = _latest_signing_first(sentences, by_sentence, signing)
@@ -263,7 +272,7 @@ class Extractor:
         for i in order:
             for m in by_sentence[i]:
                 if types := m.of_kind("document-type"):
-                    if _PLANNED.search(text[max(0, m.start - 25) : m.start]):
+                    if _PLANNED.search(text[max(0, m.start - 40) : m.start]):
                         continue  # "awal dari rencana MoU": a document still to come
                     ev = Evidence.of(result.article, sentences[i].start, sentences[i].end)
                     result.document_type = Finding(types[0], ev, m.text)

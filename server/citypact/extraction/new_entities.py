@@ -143,13 +143,16 @@ class NewEntityFinder:
     ) -> None:
         self.gazetteer = gazetteer
         self.government_of_place = government_of_place
+        self.title = ""
         self.posts_of: dict[URIRef, list[URIRef]] = {}
         for post, government in sorted(post_government.items()):
             self.posts_of.setdefault(government, []).append(post)
 
-    def find(self, text: str, known: list[Match]) -> Found:
+    def find(self, text: str, known: list[Match], title: str = "") -> Found:
         """The new entities and their matches (none overlaps a match of a known entity of the
-        same kind)."""
+        same kind). The article's title counts where a name must stand alone elsewhere
+        ("Mandaue, Cauayan ink sisterhood agreement")."""
+        self.title = title
         found = Found()
         governments: dict[str, NewEntity] = {}
         self._governments(text, known, found, governments)
@@ -227,7 +230,7 @@ class NewEntityFinder:
                 alone = (
                     pattern in (_KOREAN, _WITH_CITY)
                     or (pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota")
-                    or stands_alone(text, name)
+                    or stands_alone(f"{text}\n{self.title}", name)
                 )
                 if not alone and (variant := spelled_otherwise(text, name)):
                     # "Shantau City" in an article that otherwise writes Shantou
@@ -435,7 +438,7 @@ class NewEntityFinder:
         if any(k.start < start + len(name) and start < k.end for k in known):
             return False
         elsewhere = text[:start] + " " * len(name) + text[start + len(name) :]
-        return stands_alone(elsewhere, name) and not GLUED.search(name)
+        return stands_alone(f"{elsewhere}\n{self.title}", name) and not GLUED.search(name)
 
     def _existing_post(self, government: URIRef, title: str) -> URIRef | None:
         """A post of a known government with this title (its labels name the title)."""
@@ -450,6 +453,9 @@ class NewEntityFinder:
         words = name.split()
         while len(words) > 1 and normalise(words[0]) in _KIND_WORDS:
             words = words[1:]
+        # "Mandaue City Mayor": the government of Mandaue
+        while len(words) > 1 and words[-1] in ("City", "Municipal", "Municipality"):
+            words = words[:-1]
         name = " ".join(words)
         if (new := governments.get(normalise(name))) is not None:
             return new.iri
