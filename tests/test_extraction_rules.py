@@ -5,12 +5,20 @@ written for the tests (no third-party text)."""
 
 from __future__ import annotations
 
+import http.server
+import json
+import sys
+import threading
 from datetime import date
+from pathlib import Path
 
 import pytest
+from fastapi.testclient import TestClient
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF
 
+from citypact.app import create_app
+from citypact.cli import main
 from citypact.extraction.article import read_article
 from citypact.extraction.dates import candidate_days, date_in_url, first_date
 from citypact.extraction.knowledge import Knowledge
@@ -20,7 +28,10 @@ from citypact.extraction.sentences import split_sentences
 from citypact.extraction.service import extract_article
 from citypact.importing.reconcile import slugify
 from citypact.namespaces import CP, ID
+from citypact.settings import Settings
 from citypact.store_embedded import EmbeddedStore
+
+from .conftest import ROOT
 
 SECTOR = f"{ID}sector/"
 
@@ -262,33 +273,22 @@ def test_a_quotation_attributed_with_a_pronoun_before_the_verb(store: EmbeddedSt
 
 
 def test_cli_extract_takes_the_article_url(
-    tmp_path: object, capsys: pytest.CaptureFixture[str]
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    from pathlib import Path
-
-    from citypact.cli import main
-
-    article = Path(str(tmp_path)) / "new.txt"
+    article = tmp_path / "new.txt"
     article.write_text(NEW_PARTNERS.replace(", Senin (3/3/2025)", ""), encoding="utf-8")
     code = main(
         ["extract", str(article), "--format", "json", "--url", "https://x.example/2024/02/29/a/"]
     )
     out = capsys.readouterr().out
     assert code in (0, 1)
-    data = __import__("json").loads(out)
+    data = json.loads(out)
     assert data["article"]["url"] == "https://x.example/2024/02/29/a/"
     assert data["article"]["date"] == "2024-02-29"
 
 
-def test_api_extract_takes_the_article_url_and_refuses_a_bad_one(tmp_path: object) -> None:
-    from pathlib import Path
-
-    from fastapi.testclient import TestClient
-
-    from citypact.app import create_app
-    from citypact.settings import Settings
-
-    settings = Settings(data_dir=Path(str(tmp_path)) / "store")  # type: ignore[arg-type]
+def test_api_extract_takes_the_article_url_and_refuses_a_bad_one(tmp_path: Path) -> None:
+    settings = Settings(data_dir=tmp_path / "store")  # type: ignore[arg-type]
     with TestClient(create_app(settings)) as client:
         body = NEW_PARTNERS.encode()
         headers = {"content-type": "text/plain"}
@@ -524,16 +524,8 @@ def test_malay_honorific_abbreviations_do_not_end_a_sentence() -> None:
 # --- fetching the evaluation's articles -----------------------------------------------------------
 
 
-def test_fetch_articles_saves_each_manifest_url_and_lists_failures(tmp_path: object) -> None:
-    import http.server
-    import json
-    import sys
-    import threading
-    from pathlib import Path
-
-    from .conftest import ROOT
-
-    served = Path(str(tmp_path)) / "site"
+def test_fetch_articles_saves_each_manifest_url_and_lists_failures(tmp_path: Path) -> None:
+    served = tmp_path / "site"
     served.mkdir()
     (served / "a.html").write_text(
         "<html><head><title>T</title></head><body><p>Pemerintah Kota Surabaya.</p></body></html>",
@@ -546,7 +538,7 @@ def test_fetch_articles_saves_each_manifest_url_and_lists_failures(tmp_path: obj
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         base = f"http://127.0.0.1:{server.server_address[1]}"
-        manifest = Path(str(tmp_path)) / "manifest.json"
+        manifest = tmp_path / "manifest.json"
         manifest.write_text(
             json.dumps(
                 {
@@ -563,7 +555,7 @@ def test_fetch_articles_saves_each_manifest_url_and_lists_failures(tmp_path: obj
             from fetch_articles import fetch
         finally:
             sys.path.remove(str(ROOT / "bench"))
-        out = Path(str(tmp_path)) / "articles"
+        out = tmp_path / "articles"
         failures = fetch(out, timeout=5, manifest=manifest)
         assert (out / "a.html").read_text("utf-8").startswith("<html>")
         assert not (out / "b.html").exists()

@@ -153,13 +153,16 @@ def first_date(text: str) -> DateMention | None:
 def candidate_days(mention: DateMention, today: date | None = None, years: int = 40) -> list[date]:
     """The days a date written without its year can be, latest first: its day and month in each
     of the last ``years`` years up to today, on the weekday it names if it names one."""
-    today = today or date.today()
+    return _days(
+        mention.value.month, mention.value.day, mention.weekday, today or date.today(), years
+    )
+
+
+def _days(month: int, day: int, weekday: int | None, today: date, years: int) -> list[date]:
     out = []
     for year in range(today.year, today.year - years, -1):
-        value = _safe(year, mention.value.month, mention.value.day)
-        if value is None or value > today:
-            continue
-        if mention.weekday is None or value.weekday() == mention.weekday:
+        value = _safe(year, month, day)
+        if value is not None and value <= today and (weekday is None or value.weekday() == weekday):
             out.append(value)
     return out
 
@@ -214,11 +217,8 @@ def _infer_year(
         if value is not None and value > article_date:
             value = _safe(article_date.year - 1, month, day)
         return value
-    for year in range(today.year, today.year - 12, -1):
-        value = _safe(year, month, day)
-        if value is not None and value <= today and (weekday is None or value.weekday() == weekday):
-            return value
-    return None
+    days = _days(month, day, weekday, today, 12)
+    return days[0] if days else None
 
 
 def _safe(year: int, month: int, day: int) -> date | None:

@@ -14,7 +14,7 @@ from rdflib import URIRef
 from ..importing.reconcile import slugify
 from ..namespaces import CP, entity_iri
 from .article import Article
-from .dates import DateMention, candidate_days, find_dates, relative_day
+from .dates import MONTHS, DateMention, candidate_days, find_dates, relative_day
 from .gazetteer import Match, normalise
 from .knowledge import Knowledge
 from .language import detect_language
@@ -35,12 +35,11 @@ _EARLIER = re.compile(
     r"juga (?:telah|sudah)|existing|terdahulu",
     re.I,
 )
-# "Bima akan melakukan penandatangan ...": a signing still to come is no signing.
-_FUTURE = re.compile(
-    r"\b(?:akan|bakal|hendak|will|would|plans? to|is to|are to)\b(?:\s+\S+){0,2}\s*$", re.I
-)
-_PLANNED = re.compile(
-    r"\b(?:rencana|merencanakan|akan|planned|plans? (?:for|to)|will sign|future|proposed)\b[^.]*$",
+# "Bima akan melakukan penandatangan ...", "awal dari rencana MoU": a signing or a document
+# still to come, when one of these words comes shortly before.
+_NOT_YET = re.compile(
+    r"\b(?:akan|bakal|hendak|rencana|merencanakan|will|would|plans?(?: to| for)?|planned|"
+    r"proposed|future|is to|are to)\b(?:\s+\S+){0,3}\s*$",
     re.I,
 )
 _RENEWAL = re.compile(
@@ -86,32 +85,6 @@ _NEW_PLACE = re.compile(
     r"\b(?i:di|in|at)\s+(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)"
     r"(?=\s*(?:[,.;]|$|\(|(?i:pada|on)\b))"
 )
-# Capitalised words after "di"/"in" that are not places.
-_NOT_PLACES = {
-    "januari",
-    "februari",
-    "maret",
-    "april",
-    "mei",
-    "juni",
-    "juli",
-    "agustus",
-    "september",
-    "oktober",
-    "november",
-    "desember",
-    "january",
-    "february",
-    "march",
-    "may",
-    "june",
-    "july",
-    "august",
-    "october",
-    "december",
-    "indonesia",
-    "malaysia",
-}
 _VENUE_PREP = re.compile(r"\b(?:di|at|in)\s+(?:the\s+)?[A-Z]")
 _HERE = re.compile(r"\b(?:here|di sini|disini)\b", re.I)
 _SISTER = re.compile(
@@ -219,8 +192,8 @@ class Extractor:
         )
         self.post_government = {**known.post_government, **found.post_government}
         self.government_of_place = {**known.government_of_place, **found.government_of_place}
+        self.place_of = {gov: place for place, gov in self.government_of_place.items()}
         result.new_entities = found.entities
-        self.new_entities = found.entities
         quotes = [m for m in _QUOTE.finditer(text)]
         in_quote = [(q.start(), q.end()) for q in quotes]
 
@@ -233,7 +206,7 @@ class Extractor:
         signing = [
             i
             for i, s in enumerate(sentences)
-            if (m := _SIGNING.search(s.text)) and not _FUTURE.search(s.text[: m.start()])
+            if (m := _SIGNING.search(s.text)) and not _NOT_YET.search(s.text[: m.start()])
         ]
         if _SISTER.search(f"{article.title or ''} {text}"):
             result.partnership_type = CP.SisterCity
@@ -267,12 +240,12 @@ class Extractor:
     # --- the agreement ------------------------------------------------------------------------
 
     def _document_type(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
-        order = signing + [i for i in range(len(sentences)) if i not in signing]
+        order = _signing_first(signing, len(sentences))
         text = result.article.text
         for i in order:
             for m in by_sentence[i]:
                 if types := m.of_kind("document-type"):
-                    if _PLANNED.search(text[max(0, m.start - 40) : m.start]):
+                    if _NOT_YET.search(text[max(0, m.start - 40) : m.start]):
                         continue  # "awal dari rencana MoU": a document still to come
                     ev = Evidence.of(result.article, sentences[i].start, sentences[i].end)
                     result.document_type = Finding(types[0], ev, m.text)
@@ -303,8 +276,7 @@ class Extractor:
 
     def _date(self, result, sentences, signing) -> None:  # type: ignore[no-untyped-def]
         article = result.article
-        order = signing + [i for i in range(len(sentences)) if i not in signing]
-        for i in order:
+        for i in _signing_first(signing, len(sentences)):
             s = sentences[i]
             found = find_dates(s.text, article.date)
             day = found[0].value if found else None
@@ -368,13 +340,17 @@ class Extractor:
         """Where it was signed: a place named after "di"/"in"/"at" (directly or after a venue)
         in a sentence about the signing; the dateline's city when such a sentence says "here" or
         names only a venue the graph does not know; a place so named anywhere; the dateline's."""
-        article = result.article
-        text = article.text
-        if any(len(self._places_after_preposition(text, by_sentence[i])) > 1 for i in signing):
-            return  # signed in two places at once ("di Denpasar dan ... di Mossel Bay")
-        if found := self._place_after_preposition(text, sentences, by_sentence, signing):
-            result.place = found
-            return
+        text = result.article.text
+        for i in signing:
+            named = self._places_after_preposition(text, by_sentence[i])
+            if len(named) > 1:
+                return  # signed in two places at once ("di Denpasar dan ... di Mossel Bay")
+            if named:
+                s = sentences[i]
+                result.place = Finding(
+                    named[0][0], Evidence(s.text, s.start, s.end), named[0][1].text
+                )
+                return
         at_dateline = any(
             _HERE.search(sentences[i].text) or _VENUE_PREP.search(sentences[i].text)
             for i in signing
@@ -391,9 +367,8 @@ class Extractor:
         ) or self._dateline_place(result, sentences)
 
     def _place_after_preposition(self, text, sentences, by_sentence, pool) -> Finding | None:  # type: ignore[no-untyped-def]
-        """The first place (or the place of a government: "at Taipei City Hall") named after a
-        preposition; none if a sentence names two ("di Denpasar dan ... di Mossel Bay": signed
-        in two places at once)."""
+        """The first place named after a preposition in these sentences; none if the first
+        sentence that names one names two."""
         for i in pool:
             found = self._places_after_preposition(text, by_sentence[i])
             if len(found) > 1:
@@ -406,11 +381,12 @@ class Extractor:
     def _places_after_preposition(
         self, text: str, matches: list[Match]
     ) -> list[tuple[URIRef, Match]]:
-        place_of = {gov: place for place, gov in self.government_of_place.items()}
+        """The places (or places of governments: "at Taipei City Hall") a sentence names after
+        a preposition, directly or through a venue, each once."""
         found: list[tuple[URIRef, Match]] = []
         for m in matches:
             places = m.of_kind("place") or [
-                place_of[g] for g in m.of_kind("government") if g in place_of
+                self.place_of[g] for g in m.of_kind("government") if g in self.place_of
             ]
             if places and _PLACE_PREP.search(text[max(0, m.start - 60) : m.start]):
                 if places[0] not in [p for p, _ in found]:
@@ -423,19 +399,17 @@ class Extractor:
             s = sentences[i]
             for m in _NEW_PLACE.finditer(s.text):
                 name = m.group("name")
-                if self.known.gazetteer.find(name) or normalise(name) in _NOT_PLACES:
+                # Not a name the graph knows (a country, say), nor a month ("di Mei 2025")
+                if self.known.gazetteer.find(name) or normalise(name) in MONTHS:
                     continue
-                city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
-                iri = result.new_entities.setdefault(city.iri, city).iri
-                return Finding(iri, Evidence(s.text, s.start, s.end), name)
+                return Finding(_new_city(result, name), Evidence(s.text, s.start, s.end), name)
         return None
 
     def _dateline_place(self, result, sentences) -> Finding | None:  # type: ignore[no-untyped-def]
         article = result.article
         place, name = dateline_place(article.dateline, self.known.gazetteer)
         if place is None and name is not None:
-            city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
-            place = result.new_entities.setdefault(city.iri, city).iri
+            place = _new_city(result, name)
         if place is None:
             return None
         first = sentences[0] if sentences else None
@@ -448,10 +422,8 @@ class Extractor:
         people: list[tuple[int, Match, URIRef | None]] = []
         for i, ms in enumerate(by_sentence):
             for j, m in enumerate(ms):
-                if persons := m.of_kind("person"):
-                    post = _adjacent_post(ms, j, result.article.text)
-                    people.append((i, m, post))
-                    del persons
+                if m.of_kind("person"):
+                    people.append((i, m, _adjacent_post(ms, j, result.article.text)))
         for in_signing in (True, False):
             # Someone named in a party's post outside the sentences about the signing signed
             # for it if the article names who signed for the other party, or if the lead
@@ -467,7 +439,7 @@ class Extractor:
                     continue
                 post = post or self._post_on(person, result.date, parties)
                 party = self.post_government.get(post) if post else None
-                if party not in parties or self._deputy(post):
+                if party not in parties or self._deputy(post, result):
                     continue
                 if not in_signing and any(s.party == party for s in result.signatories):
                     continue
@@ -476,13 +448,13 @@ class Extractor:
                 ev = Evidence.of(result.article, s.start, s.end)
                 result.signatories.append(Signatory(person, m.text, post, party, ev))
 
-    def _deputy(self, post: URIRef | None) -> bool:
+    def _deputy(self, post: URIRef | None, result: Extraction) -> bool:
         """Whether a post is a deputy's (deputy mayor, wakil gubernur): deputies attend
         signings more often than they sign."""
         if post is None:
             return False
         labels = list(self.known.gazetteer.labels.get(post, {}).values())
-        if (new := self.new_entities.get(post)) is not None:
+        if (new := result.new_entities.get(post)) is not None:
             labels.append(new.label)
         return any(_DEPUTY.search(label) for label in labels)
 
@@ -651,6 +623,17 @@ class Extractor:
                 if gov not in governments:
                     governments.append(gov)
         return governments
+
+
+def _new_city(result: Extraction, name: str) -> URIRef:
+    """A new city of the extraction, by name."""
+    city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
+    return result.new_entities.setdefault(city.iri, city).iri
+
+
+def _signing_first(signing: list[int], count: int) -> list[int]:
+    """Sentence indices: those about the signing in their order, then the others."""
+    return signing + [i for i in range(count) if i not in signing]
 
 
 def _latest_signing_first(

@@ -142,6 +142,15 @@ class Gazetteer:
                 return labels[choice]
         return str(iri).rsplit("/", 1)[-1]
 
+    def whole(self, name: str) -> Match | None:
+        """The match that covers all of ``name`` (one known name, not a name within it)."""
+        found = self.find(name)
+        return (
+            found[0]
+            if len(found) == 1 and found[0].start == 0 and found[0].end == len(name)
+            else None
+        )
+
     def find(self, text: str, offset: int = 0) -> list[Match]:
         """The longest matches, left to right, without overlaps; spans are offset."""
         words = tokens(text)

@@ -90,9 +90,16 @@ _TITLES = {
 }
 _TITLE = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in _TITLES), key=len)[::-1])
 _TITLE_WORDS = {word for title in _TITLES for word in title.split()}
-_ENGLISH_TITLES = {t for t, english in _TITLES.items() if t.replace(" ", "-") == english} | {
+_ENGLISH_TITLES = {
+    "mayor",
+    "vice mayor",
     "deputy mayor",
+    "governor",
+    "vice governor",
     "deputy governor",
+    "regent",
+    "municipal secretary",
+    "party secretary",
 }
 _TITLE_RE = re.compile(rf"\b(?P<title>{_TITLE})\b", re.I)
 HONORIFIC = re.compile(
@@ -121,8 +128,21 @@ class Found:
 
     entities: dict[URIRef, NewEntity] = field(default_factory=dict)
     matches: list[Match] = field(default_factory=list)
-    post_government: dict[URIRef, URIRef] = field(default_factory=dict)
-    government_of_place: dict[URIRef, URIRef] = field(default_factory=dict)
+
+    @property
+    def post_government(self) -> dict[URIRef, URIRef]:
+        """The government of each new post."""
+        return self._linked(CP.postIn)
+
+    @property
+    def government_of_place(self) -> dict[URIRef, URIRef]:
+        """The new government of each place a new government governs."""
+        return {place: gov for gov, place in self._linked(CP.governs).items()}
+
+    def _linked(self, predicate: URIRef) -> dict[URIRef, URIRef]:
+        return {
+            e.iri: target for e in self.entities.values() for p, target in e.links if p == predicate
+        }
 
     def add(self, entity: NewEntity) -> NewEntity:
         return self.entities.setdefault(entity.iri, entity)
@@ -255,20 +275,17 @@ class NewEntityFinder:
             found.match(government, start, m.end(), text)
 
     def _known_government(self, name: str) -> URIRef | None:
-        for m in self.gazetteer.find(name):
-            if m.start == 0 and m.end == len(name):
-                if govs := m.of_kind("government"):
-                    return govs[0]
-                for place in m.of_kind("place"):
-                    if place in self.government_of_place:
-                        return self.government_of_place[place]
-        return None
+        """The government the graph knows by this name, or as governing the place so named."""
+        if (m := self.gazetteer.whole(name)) is None:
+            return None
+        if govs := m.of_kind("government"):
+            return govs[0]
+        places = [p for p in m.of_kind("place") if p in self.government_of_place]
+        return self.government_of_place[places[0]] if places else None
 
     def _known_place(self, name: str) -> URIRef | None:
-        for m in self.gazetteer.find(name):
-            if m.start == 0 and m.end == len(name) and (places := m.of_kind("place")):
-                return places[0]
-        return None
+        places = m.of_kind("place") if (m := self.gazetteer.whole(name)) else []
+        return places[0] if places else None
 
     def _new_government(self, name: str, regional: bool, found: Found) -> NewEntity:
         slug = slugify(name)
@@ -293,7 +310,6 @@ class NewEntityFinder:
                 [(CP.governs, place_iri)],
             )
         )
-        found.government_of_place[place_iri] = government.iri
         return government
 
     # --- posts and the people in them ---------------------------------------------------------
@@ -409,7 +425,6 @@ class NewEntityFinder:
                         [(CP.postIn, government)],
                     )
                 )
-                found.post_government[post.iri] = government
                 found.match(post, start, end, text)
         self._person_after(text, end, known, found)
 
@@ -539,9 +554,8 @@ def dateline_place(dateline: list[str], gazetteer: Gazetteer) -> tuple[URIRef | 
     """The place of a dateline (``KUCHING``, ``BANDUNG``): a place of the graph, or the name of
     a new city (in title case) when the part is a bare name in capitals."""
     for part in dateline:
-        for m in gazetteer.find(part):
-            if m.start == 0 and m.end == len(part) and (places := m.of_kind("place")):
-                return places[0], None
+        if (m := gazetteer.whole(part)) and (places := m.of_kind("place")):
+            return places[0], None
     for part in dateline:
         if re.fullmatch(r"[A-Z][A-Z '’-]{2,40}", part) and part.isupper():
             return None, part.title()

@@ -27,7 +27,7 @@ from .gazetteer import tokens
 from .sentences import Sentence
 
 _CUE = re.compile(
-    r"\b(?:bidang|sektor|sectors?|fields?|areas?|meliputi|mencakup|merangkumi|merangkumi|"
+    r"\b(?:bidang|sektor|sectors?|fields?|areas?|meliputi|mencakup|merangkumi|"
     r"termasuk|including|includes?|covering|covers|antara lain|seperti|such as|mulai dari|"
     r"fokus|focus(?:es|ing)? on|dalam program|under the programme|guna mendorong|"
     r"untuk mendorong|to promote|to boost|to improve|work together in|cooperate in|"
