@@ -16,7 +16,7 @@ from common import BIN, BenchConfig, Results
 from rdflib import Graph
 from workload import Dataset, Params, bundled_files, generate_dataset, pick_params, rdflib_graph
 
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.embedded import EmbeddedStore
 
 
 @dataclass

@@ -12,9 +12,9 @@ import argparse
 import sys
 from pathlib import Path
 
-from citypact.backends import ensure_bundled_data
 from citypact.extraction.evaluation import Evaluation, evaluate
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
 
 
 def run(directory: Path | None = None) -> Evaluation:

@@ -10,6 +10,7 @@ import time
 from dataclasses import dataclass
 
 import httpx
+import servers
 from common import BIN, Figure, Section, format_value, markdown_table
 from context import Context
 from servers import LoadResult, Request, ServerProcess, free_port, run_load
@@ -34,24 +35,7 @@ class Endpoint:
 
 def start_ours(ctx: Context) -> ServerProcess:
     """`citypact serve` on the loaded embedded store."""
-    port = free_port()
-    server = ServerProcess(
-        "citypact",
-        [
-            str(BIN / "citypact"),
-            "serve",
-            "--data-dir",
-            str(ctx.ensure_store()),
-            "--port",
-            str(port),
-        ],
-        ctx.cfg.workdir / "logs" / "citypact.log",
-        # No rate limit: the benchmark is one client making many requests on purpose.
-        env={"CITYPACT_LOG_LEVEL": "warning", "CITYPACT_RATE_LIMIT": "0"},
-        port=port,
-    ).start()
-    server.wait_until(f"{server.base}/health", 120)
-    return server
+    return servers.start_citypact(ctx.cfg.workdir, "citypact", ctx.ensure_store())
 
 
 def start_oxigraph(ctx: Context, section: Section) -> ServerProcess:
@@ -66,23 +50,7 @@ def start_oxigraph(ctx: Context, section: Section) -> ServerProcess:
             "`oxigraph load` of the same files (server's store)", [time.perf_counter() - started]
         )
     )
-    port = free_port()
-    server = ServerProcess(
-        "oxigraph",
-        [
-            str(BIN / "oxigraph"),
-            "serve",
-            "--location",
-            str(location),
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--union-default-graph",
-        ],
-        ctx.cfg.workdir / "logs" / "oxigraph.log",
-        port=port,
-    ).start()
-    server.wait_until(f"{server.base}/query?query=ASK%7B%7D", 60, SPARQL_JSON)
-    return server
+    return servers.start_oxigraph(ctx.cfg.workdir, location)
 
 
 def start_rdflib_endpoint(ctx: Context, section: Section) -> ServerProcess:

@@ -11,8 +11,8 @@ from context import Context
 from rdflib import Graph
 
 from citypact import rdf_io
-from citypact.store import DATA_GRAPH
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import DATA_GRAPH
 
 TARGET = 10.0
 

@@ -11,7 +11,7 @@ from context import Context
 from rdflib import Dataset, Graph
 from workload import BoundQuery, bound_queries
 
-from citypact.store import QueryOptions, SelectResult, Store
+from citypact.store.port import QueryOptions, SelectResult, Store
 
 TARGET = 20.0
 PARTNERS_LIMIT = 0.050

@@ -33,11 +33,11 @@ from workload import (
 )
 
 from citypact import rdf_io, resources
-from citypact.backends import ensure_bundled_data
-from citypact.incremental import IncrementalValidator
-from citypact.store import DATA_GRAPH
-from citypact.store_embedded import EmbeddedStore
-from citypact.validation import ValidationReport, Validator
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import DATA_GRAPH
+from citypact.validation.incremental import IncrementalValidator
+from citypact.validation.validator import ValidationReport, Validator
 
 SEED_RATIO = 1.5
 PYSHACL_RATIO = 20.0

@@ -15,6 +15,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
+from common import BIN
+
+SPARQL_JSON = "application/sparql-results+json"
 
 
 def free_port() -> int:
@@ -91,7 +94,7 @@ class ServerProcess:
         if self.process is None:
             return None
         total, found = 0, False
-        for pid in [self.process.pid, *_descendants(self.process.pid)]:
+        for pid in process_tree(self.process.pid):
             try:
                 for line in Path(f"/proc/{pid}/status").read_text().splitlines():
                     if line.startswith(key + ":"):
@@ -113,6 +116,145 @@ class ServerProcess:
             with contextlib.suppress(ProcessLookupError):
                 os.killpg(self.process.pid, signal.SIGKILL)
             self.process.wait(timeout=10)
+
+
+# --- starting the servers the benchmark and the reliability run compare --------------------------
+
+
+def start_citypact(
+    workdir: Path,
+    name: str,
+    data_dir: Path | None,
+    env: dict[str, str] | None = None,
+    wait: float = 120.0,
+) -> ServerProcess:
+    """`citypact serve` on a free port, waiting for /health.
+
+    No rate limit (the load comes from one client address on purpose) and no remote endpoint
+    from the environment; ``env`` adds or overrides variables.
+    """
+    port = free_port()
+    command = [str(BIN / "citypact"), "serve", "--port", str(port)]
+    if data_dir is not None:
+        command += ["--data-dir", str(data_dir)]
+    server = ServerProcess(
+        name,
+        command,
+        workdir / "logs" / f"{name}.log",
+        env={
+            "CITYPACT_RATE_LIMIT": "0",
+            "CITYPACT_LOG_LEVEL": "warning",
+            "CITYPACT_SPARQL_ENDPOINT": "",
+            "CITYPACT_SPARQL_UPDATE_ENDPOINT": "",
+            **(env or {}),
+        },
+        port=port,
+    ).start()
+    try:
+        server.wait_until(f"{server.base}/health", wait)
+    except BaseException:
+        server.stop()
+        raise
+    return server
+
+
+def start_oxigraph(
+    workdir: Path, location: Path, port: int | None = None, attempts: int = 5
+) -> ServerProcess:
+    """`oxigraph serve` on ``location`` (union default graph), waiting until it answers.
+
+    A port taken between choosing and binding it is retried (with a new one when ``port`` is
+    None) up to ``attempts`` times.
+    """
+    last: Exception | None = None
+    for _attempt in range(attempts):
+        chosen = port or free_port()
+        server = ServerProcess(
+            "oxigraph",
+            [
+                str(BIN / "oxigraph"),
+                "serve",
+                "--location",
+                str(location),
+                "--bind",
+                f"127.0.0.1:{chosen}",
+                "--union-default-graph",
+            ],
+            workdir / "logs" / "oxigraph.log",
+            port=chosen,
+        ).start()
+        try:
+            server.wait_until(f"{server.base}/query?query=ASK%7B%7D", 60, SPARQL_JSON)
+            return server
+        except (RuntimeError, TimeoutError) as err:
+            last = err
+            server.stop()
+            time.sleep(1.0)
+    raise RuntimeError(f"the Oxigraph server did not start: {last}")
+
+
+def kill_hard(server: ServerProcess) -> None:
+    """SIGKILL to the server's process group; wait for it."""
+    if server.process is None or server.process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(server.process.pid, signal.SIGKILL)
+    server.process.wait(timeout=30)
+
+
+# --- process trees (/proc) ------------------------------------------------------------------------
+
+CLK_TCK = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and its descendants (from /proc)."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    tree, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        tree.append(current)
+        todo.extend(children.get(current, []))
+    return tree
+
+
+def tree_rss(pid: int) -> int:
+    """Resident memory of the process tree (sum of VmRSS), bytes."""
+    total = 0
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            for line in Path(f"/proc/{member}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1]) * 1024
+    return total
+
+
+def tree_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the process tree."""
+    total = 0.0
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / CLK_TCK
+    return total
+
+
+def tree_threads(pid: int) -> int:
+    """Threads of the process tree."""
+    total = 0
+    for member in process_tree(pid):
+        with contextlib.suppress(OSError):
+            total += len(os.listdir(f"/proc/{member}/task"))
+    return total
 
 
 # --- the load driver ------------------------------------------------------------------------------
@@ -209,19 +351,3 @@ def run_load(
         thread.join()
     result.wall = time.perf_counter() - started
     return result
-
-
-def _descendants(pid: int) -> list[int]:
-    """The process ids below ``pid`` (from /proc/*/task/*/children)."""
-    out: list[int] = []
-    todo = [pid]
-    while todo:
-        current = todo.pop()
-        for children in Path(f"/proc/{current}/task").glob("*/children"):
-            try:
-                kids = [int(k) for k in children.read_text().split()]
-            except (OSError, ValueError):
-                continue
-            out += kids
-            todo += kids
-    return out

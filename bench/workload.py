@@ -15,8 +15,8 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from citypact import resources
 from citypact.generator import GeneratorConfig, generate, sizes_for_triples
 from citypact.namespaces import CP, GEO, ID, SCHEMA
-from citypact.queries import NamedQuery, QueryRegistry
-from citypact.store import Store
+from citypact.store.port import Store
+from citypact.store.queries import NamedQuery, QueryRegistry
 from citypact.vocabulary import sectors
 
 CP_PREFIX = "PREFIX cp: <https://w3id.org/citypact/ontology#>\n"

@@ -10,10 +10,10 @@ import pytest
 from rdflib import Graph
 
 from citypact import rdf_io, resources
-from citypact.backends import ensure_bundled_data
-from citypact.queries import QueryRegistry
-from citypact.store_embedded import EmbeddedStore
-from citypact.validation import Validator, bundled_data_graph
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.queries import QueryRegistry
+from citypact.validation.validator import Validator, bundled_data_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 TEST_DATA = ROOT / "tests" / "data"

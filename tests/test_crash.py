@@ -33,10 +33,10 @@ import pytest
 from fastapi.testclient import TestClient
 
 from citypact.app import create_app
-from citypact.backends import META_GRAPH
-from citypact.store import DATA_GRAPH
-from citypact.store_embedded import EmbeddedStore
-from citypact.submissions import SUBMISSION_PREFIX
+from citypact.curation.submissions import SUBMISSION_PREFIX
+from citypact.store.backends import META_GRAPH
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import DATA_GRAPH
 
 from .conftest import settings_for
 

@@ -24,8 +24,8 @@ from rdflib.namespace import RDF, RDFS, SH, XSD
 
 from citypact import rdf_io
 from citypact.generator import GeneratorConfig, generate
-from citypact.shape_compiler import UnsupportedShape, compile_shapes
-from citypact.validation import ValidationResult, Validator, bundled_data_graph
+from citypact.validation.shape_compiler import UnsupportedShape, compile_shapes
+from citypact.validation.validator import ValidationResult, Validator, bundled_data_graph
 
 from .conftest import TEST_DATA
 

@@ -26,7 +26,7 @@ from citypact.extraction.knowledge import extraction_queries
 from citypact.extraction.language import detect_language
 from citypact.namespaces import CP
 from citypact.settings import Settings
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.embedded import EmbeddedStore
 
 from .conftest import ROOT
 

@@ -19,6 +19,7 @@ from rdflib.namespace import RDF
 
 from citypact.app import create_app
 from citypact.cli import main
+from citypact.curation.importing.reconcile import slugify
 from citypact.extraction.article import read_article
 from citypact.extraction.dates import candidate_days, date_in_url, first_date
 from citypact.extraction.knowledge import Knowledge
@@ -26,10 +27,9 @@ from citypact.extraction.name_forms import abbreviates, same_person, with_aliase
 from citypact.extraction.sector_lists import SectorLexicon, find_sectors
 from citypact.extraction.sentences import split_sentences
 from citypact.extraction.service import extract_article
-from citypact.importing.reconcile import slugify
 from citypact.namespaces import CP, ID
 from citypact.settings import Settings
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.embedded import EmbeddedStore
 
 from .conftest import ROOT
 

@@ -19,8 +19,8 @@ from citypact.generator import (
     generate,
     sizes_for_triples,
 )
-from citypact.queries import QueryRegistry
-from citypact.validation import Validator
+from citypact.store.queries import QueryRegistry
+from citypact.validation.validator import Validator
 from citypact.vocabulary import document_types, sectors
 
 CP = "https://w3id.org/citypact/ontology#"

@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 
 from citypact import rdf_io
 from citypact.app import STATIC_DIR, create_app
-from citypact.submissions import parse_upload
+from citypact.curation.submissions import parse_upload
 
 from .conftest import ROOT, settings_for
 

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from rdflib import URIRef
 
-from citypact.importing import csv_table
+from citypact.curation.importing import csv_table
 from citypact.namespaces import CP
 
 from .test_import_wikidata import ID, init_store, run, select, submissions, triples

@@ -22,12 +22,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from citypact.backends import ensure_bundled_data
 from citypact.cli import main
-from citypact.importing import wikidata
-from citypact.importing.records import DateValue
-from citypact.queries import load_query
-from citypact.store_embedded import EmbeddedStore
+from citypact.curation.importing import wikidata
+from citypact.curation.importing.records import DateValue
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.queries import load_query
 
 from .conftest import TEST_DATA, require
 
@@ -446,7 +446,7 @@ def test_server_option_submits_through_the_api(
 
 
 def test_readme_shows_the_shipped_query_and_the_csv_columns() -> None:
-    from citypact.importing.csv_table import COLUMNS
+    from citypact.curation.importing.csv_table import COLUMNS
 
     readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
     section = readme[readme.index("## Importing and giving back") :]

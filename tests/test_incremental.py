@@ -1,4 +1,5 @@
-"""Incremental validation (citypact.incremental) gives the verdict and results of full validation.
+"""Incremental validation (citypact.validation.incremental) gives the verdict and results of
+full validation.
 
 For every submission of a suite (each file in tests/data/valid and tests/data/invalid, and the
 changes to EXISTING nodes in tests/data/submissions/existing), ``validate_addition`` on an
@@ -27,12 +28,12 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from citypact import rdf_io
-from citypact.backends import ensure_bundled_data
-from citypact.incremental import IncrementalValidator
-from citypact.store import graph_iri
-from citypact.store_embedded import EmbeddedStore
-from citypact.submissions import skolemize
-from citypact.validation import ValidationReport, Validator
+from citypact.curation.submissions import skolemize
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import graph_iri
+from citypact.validation.incremental import IncrementalValidator
+from citypact.validation.validator import ValidationReport, Validator
 
 from .conftest import TEST_DATA
 

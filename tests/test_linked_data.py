@@ -21,14 +21,15 @@ from rdflib import Dataset, Graph, Literal, URIRef
 from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, PROV, RDF, RDFS, SKOS
 
-from citypact import dumps, rdf_io, resources
+from citypact import rdf_io, resources
 from citypact.app import create_app
-from citypact.backends import ensure_bundled_data
-from citypact.linked_data import REPRESENTATIONS, Describer, IriSpace, split_suffix
 from citypact.namespaces import CP, VOID
+from citypact.publishing import dumps
+from citypact.publishing.linked_data import REPRESENTATIONS, Describer, IriSpace, split_suffix
 from citypact.settings import Settings
-from citypact.store import DATA_GRAPH, ONTOLOGY_GRAPH
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import DATA_GRAPH, ONTOLOGY_GRAPH
 
 from .conftest import BACKENDS, settings_for
 

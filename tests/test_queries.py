@@ -7,8 +7,8 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from citypact.queries import QueryError, QueryRegistry, load_query
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.queries import QueryError, QueryRegistry, load_query
 
 ID = "https://w3id.org/citypact/id/"
 LOI = URIRef(ID + "agreement/jakarta-kuala-lumpur-loi-2025-08-11")

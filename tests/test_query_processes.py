@@ -18,8 +18,8 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from citypact.app import create_app
-from citypact.query_processes import QueryProcessPool
 from citypact.settings import Settings
+from citypact.store.workers import QueryProcessPool
 
 from .conftest import TEST_DATA
 
@@ -155,7 +155,7 @@ def _worker_pids() -> list[int]:
             ppid = int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1])
         except (OSError, ValueError, IndexError):
             continue
-        if b"citypact.query_processes" in cmdline and ppid == os.getpid():
+        if b"citypact.store.workers" in cmdline and ppid == os.getpid():
             found.append(int(entry.name))
     return found
 

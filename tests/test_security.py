@@ -16,11 +16,11 @@ from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
 from citypact.app import create_app
-from citypact.querying import QueryGate, ServerBusy
-from citypact.rate_limit import RateLimiter
-from citypact.request_ids import REQUEST_ID_HEADER
+from citypact.http.rate_limit import RateLimiter
+from citypact.http.request_ids import REQUEST_ID_HEADER
 from citypact.settings import Settings
-from citypact.store import QueryTimeout
+from citypact.store.gate import QueryGate, ServerBusy
+from citypact.store.port import QueryTimeout
 
 HTML = {"Accept": "text/html"}
 
@@ -32,7 +32,7 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> FastAPI:
 
     @app.get("/api/test-failure")
     def fail() -> None:
-        raise RuntimeError("boom at /srv/secret/citypact/store.py line 42")
+        raise RuntimeError("boom at /srv/secret/citypact/store/port.py line 42")
 
     return app
 

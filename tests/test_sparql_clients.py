@@ -18,21 +18,10 @@ import pyoxigraph as ox
 import pytest
 from rdflib import Graph, Literal, URIRef
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
-from SPARQLWrapper import (
-    CSV,
-    JSON,
-    JSONLD,
-    N3,
-    POST,
-    POSTDIRECTLY,
-    TSV,
-    TURTLE,
-    XML,
-    SPARQLWrapper,
-)
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, POSTDIRECTLY, TSV, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.embedded import EmbeddedStore
 
 pytestmark = pytest.mark.slow
 

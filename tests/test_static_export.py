@@ -19,12 +19,18 @@ import pytest
 from rdflib import Dataset, Graph
 from rdflib.compare import isomorphic
 
-from citypact import html_pages, rdf_io, resources
-from citypact.backends import ensure_bundled_data
+from citypact import rdf_io, resources
 from citypact.cli import main
-from citypact.linked_data import REPRESENTATIONS, Describer, IriSpace, by_media_type, serialize
-from citypact.negotiation import negotiate
-from citypact.static_export import (
+from citypact.publishing import html_pages
+from citypact.publishing.linked_data import (
+    REPRESENTATIONS,
+    Describer,
+    IriSpace,
+    by_media_type,
+    serialize,
+)
+from citypact.publishing.negotiation import negotiate
+from citypact.publishing.static_export import (
     MARKER,
     ExportError,
     accept_rules,
@@ -33,8 +39,9 @@ from citypact.static_export import (
     htaccess,
     webserver_choice,
 )
-from citypact.store import DATA_GRAPH, ONTOLOGY_GRAPH
-from citypact.store_embedded import EmbeddedStore
+from citypact.store.backends import ensure_bundled_data
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import DATA_GRAPH, ONTOLOGY_GRAPH
 
 from .conftest import require
 from .servers import free_port

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from citypact import backends
 from citypact.app import create_app
 from citypact.cli import main
 from citypact.settings import Settings
-from citypact.store import DATA_GRAPH, QueryOptions, screen_query
-from citypact.store_embedded import EmbeddedStore
+from citypact.store import backends
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.port import DATA_GRAPH, QueryOptions, screen_query
 
 from .conftest import require
 
@@ -106,7 +106,7 @@ def test_query_command_by_name_file_and_text(
 
 
 def test_screening_refuses_update_and_service() -> None:
-    from citypact.store import QueryRefused
+    from citypact.store.port import QueryRefused
 
     for text in (
         "INSERT DATA { <a:b> <a:c> <a:d> }",
@@ -215,7 +215,7 @@ def test_remote_start_while_endpoint_down(tmp_path: Path) -> None:
 
 
 def test_timeout_is_reported(tmp_path: Path) -> None:
-    from citypact.store import QueryTimeout
+    from citypact.store.port import QueryTimeout
 
     store = EmbeddedStore()
     backends.ensure_bundled_data(store)

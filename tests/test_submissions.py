@@ -25,9 +25,9 @@ from rdflib.namespace import RDF, SH
 
 from citypact import rdf_io
 from citypact.app import create_app
-from citypact.backends import META_GRAPH
-from citypact.submissions import SUBMISSION_PREFIX
-from citypact.validation import Validator
+from citypact.curation.submissions import SUBMISSION_PREFIX
+from citypact.store.backends import META_GRAPH
+from citypact.validation.validator import Validator
 
 from .conftest import TEST_DATA, settings_for
 

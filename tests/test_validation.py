@@ -10,7 +10,7 @@ import pytest
 from rdflib import Graph, URIRef
 
 from citypact import rdf_io
-from citypact.validation import Validator, bundled_data_graph
+from citypact.validation.validator import Validator, bundled_data_graph
 
 from .conftest import TEST_DATA
 
@@ -100,7 +100,7 @@ def test_rdfs_inference_would_hide_a_person_as_party(validator: Validator) -> No
     _conforms, report_graph, _ = pyshacl.validate(
         data, shacl_graph=validator.shapes, inference="rdfs", advanced=True, allow_warnings=True
     )
-    from citypact.validation import _results_from_graph
+    from citypact.validation.validator import _results_from_graph
 
     with_rdfs = _results_from_graph(report_graph, validator.shapes)  # type: ignore[arg-type]
     party = "https://w3id.org/citypact/ontology#party"

@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from citypact.importing.records import DateValue
-from citypact.wikidata_export import DIFF_COLUMNS, qs_time
+from citypact.curation.importing.records import DateValue
+from citypact.curation.wikidata_export import DIFF_COLUMNS, qs_time
 
 from .test_import_wikidata import MALFORMED, RESULTS, run
 

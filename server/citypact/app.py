@@ -5,40 +5,30 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from pathlib import Path
 
-from fastapi import FastAPI, Request
-from fastapi.exceptions import RequestValidationError
-from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
-from starlette.exceptions import HTTPException as StarletteHTTPException
+from fastapi import FastAPI
 
-from . import __version__
-from .backends import ensure_bundled_data, open_store
-from .incremental import IncrementalValidator
-from .queries import QueryRegistry
-from .query_processes import QueryProcessPool
-from .querying import QueryGate
-from .rate_limit import RateLimitMiddleware
-from .request_ids import REQUEST_ID_HEADER, RequestIdMiddleware, request_id_of
-from .security_headers import SecurityHeadersMiddleware
-from .settings import Settings
-from .store import StoreError
-from .submissions import SubmissionService
-from .validation import Validator
+from citypact import __version__
+from citypact.curation.submissions import SubmissionService
+from citypact.http.errors import add_error_handlers
+from citypact.http.wiring import add_middleware
+from citypact.resources import static_dir
+from citypact.settings import Settings
+from citypact.store.backends import ensure_bundled_data, open_store
+from citypact.store.gate import QueryGate
+from citypact.store.port import StoreError
+from citypact.store.queries import QueryRegistry
+from citypact.store.workers import QueryProcessPool
+from citypact.validation.incremental import IncrementalValidator
+from citypact.validation.validator import Validator
 
 log = logging.getLogger("citypact")
-STATIC_DIR = Path(__file__).parent / "static"
-
-
-def error_body(status: int, message: str) -> dict[str, object]:
-    """The JSON body of every error answer."""
-    return {"error": {"status": status, "message": message}}
+STATIC_DIR = static_dir()
 
 
 def _query_pool(settings: Settings, store: object) -> QueryProcessPool | None:
     """Worker processes for /sparql on a persistent embedded store, unless threads are asked."""
-    from .store_embedded import EmbeddedStore
+    from citypact.store.embedded import EmbeddedStore
 
     if (
         settings.query_isolation == "process"
@@ -92,55 +82,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.queries = registry
     app.state.query_gate = QueryGate(settings.max_concurrent_queries)
-    # Middleware, innermost first (each add_middleware wraps the ones before): the rate limit
-    # inside CORS (so a browser can read its 429), security headers and request ids outermost.
-    if settings.rate_limit:
-        app.add_middleware(
-            RateLimitMiddleware, per_minute=settings.rate_limit, burst=settings.rate_limit_burst
-        )
-    # CORS is open for reads only: writes (POST /api/submissions, DELETE) carry a bearer
-    # token, which needs an Authorization header that this policy does not allow.
-    app.add_middleware(
-        CORSMiddleware,
-        allow_origins=["*"],
-        allow_methods=["GET", "HEAD", "POST", "OPTIONS"],
-        allow_headers=["Accept", "Content-Type"],
-        expose_headers=["Content-Location", "ETag", "Last-Modified", REQUEST_ID_HEADER],
-    )
-    app.add_middleware(SecurityHeadersMiddleware)
-    app.add_middleware(RequestIdMiddleware)
+    add_middleware(app, settings)
+    add_error_handlers(app)
 
-    @app.exception_handler(StoreError)
-    async def store_error(_request: Request, err: StoreError) -> JSONResponse:
-        headers = {"Retry-After": "5"} if err.status == 503 else None
-        return JSONResponse(error_body(err.status, str(err)), err.status, headers=headers)
+    from citypact.routers import api, health, sparql, submissions
 
-    @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, err: StarletteHTTPException) -> JSONResponse:
-        return JSONResponse(
-            error_body(err.status_code, str(err.detail)), err.status_code, headers=err.headers
-        )
-
-    @app.exception_handler(RequestValidationError)
-    async def invalid_request(_request: Request, err: RequestValidationError) -> JSONResponse:
-        problems = "; ".join(
-            f"{'.'.join(str(p) for p in e.get('loc', ()) if p not in ('query', 'path'))}: "
-            f"{e.get('msg')}"
-            for e in err.errors()
-        )
-        return JSONResponse(error_body(422, problems or "invalid request"), 422)
-
-    @app.exception_handler(Exception)
-    async def unexpected(request: Request, err: Exception) -> JSONResponse:
-        # Runs outside the request-id middleware: read the id from the request's scope.
-        request_id = request_id_of(request.scope)
-        log.error("unexpected error", exc_info=err, extra={"request_id": request_id})
-        message = f"internal error (request id {request_id})"
-        return JSONResponse(error_body(500, message), 500, headers={REQUEST_ID_HEADER: request_id})
-
-    from .routers import api, home, sparql, submissions
-
-    app.include_router(home.router)
+    app.include_router(health.router)
     app.include_router(sparql.router)
     app.include_router(api.router)
     app.include_router(submissions.router)
@@ -148,15 +95,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     # (site.css, the vendored YASGUI and world atlas): before the linked-data catch-alls.
     from fastapi.staticfiles import StaticFiles
 
-    from .routers import pages
+    from citypact.routers import home_pages, map_pages, question_pages
 
-    app.include_router(pages.router)
-    from .routers import extraction
+    app.include_router(home_pages.router)
+    app.include_router(question_pages.router)
+    app.include_router(map_pages.router)
+    from citypact.routers import extraction
 
     app.include_router(extraction.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Linked data (entity IRIs, /ontology, /dataset, /dumps): last, so /api and /sparql win.
-    from .routers import linked_data
+    from citypact.routers import linked_data
 
     app.include_router(linked_data.router)
     return app

@@ -43,3 +43,8 @@ def data_files() -> list[Path]:
 def query_dir() -> Path:
     """The directory holding the named SPARQL queries."""
     return resource_dir("queries")
+
+
+def static_dir() -> Path:
+    """The site's static files (CSS, scripts, the vendored YASGUI and world atlas)."""
+    return _PACKAGE_DIR / "static"

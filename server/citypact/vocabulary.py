@@ -11,8 +11,8 @@ from functools import cache
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDF, SKOS
 
-from . import rdf_io, resources
-from .namespaces import CP, SECTOR_SCHEME
+from citypact import rdf_io, resources
+from citypact.namespaces import CP, SECTOR_SCHEME
 
 
 @cache

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
 
-from .dates import WEEKDAY_NAMES, date_in_url, find_dates, first_date, parse_date
+from citypact.extraction.dates import WEEKDAY_NAMES, date_in_url, find_dates, first_date, parse_date
 
 _HTML = re.compile(r"^\s*(<!doctype html|<html|<head|<body|<article|<p[ >])", re.I)
 _BY = re.compile(r"^(?:-\s*)?(?:by|oleh|penulis|reporter|pewarta|written by)\s*:?\s+(.+)$", re.I)

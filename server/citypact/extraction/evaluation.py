@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from ..store import Store
-from .gazetteer import normalise
-from .service import extract_article
+from citypact.extraction.gazetteer import normalise
+from citypact.extraction.service import extract_article
+from citypact.store.port import Store
 
 EVALUATED_KINDS = (
     "agreement",

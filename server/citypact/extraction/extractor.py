@@ -6,22 +6,23 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass, field
 from datetime import date
 
 from rdflib import URIRef
 
-from ..importing.reconcile import slugify
-from ..namespaces import CP, entity_iri
-from .article import Article
-from .dates import MONTHS, DateMention, candidate_days, find_dates, relative_day
-from .gazetteer import Match, normalise
-from .knowledge import Knowledge
-from .language import detect_language
-from .name_forms import with_aliases
-from .new_entities import HONORIFIC, NewEntity, NewEntityFinder, dateline_place
-from .sector_lists import SectorLexicon, find_sectors
-from .sentences import Sentence, split_sentences
+from citypact.extraction.article import Article
+from citypact.extraction.dates import DateMention, candidate_days, find_dates, relative_day
+from citypact.extraction.findings import Evidence, Extraction, Finding, Signatory
+from citypact.extraction.gazetteer import Match, normalise
+from citypact.extraction.knowledge import Knowledge
+from citypact.extraction.language import detect_language
+from citypact.extraction.name_forms import with_aliases
+from citypact.extraction.new_entities import HONORIFIC, NewEntityFinder
+from citypact.extraction.place_rules import PlaceRules
+from citypact.extraction.quotation_rules import QuotationRules
+from citypact.extraction.sector_lists import SectorLexicon, find_sectors
+from citypact.extraction.sentences import Sentence, split_sentences
+from citypact.namespaces import CP
 
 _SIGNING = re.compile(
     r"penandatangan|ditandatangan|menandatangan|tanda ?tangan|signing|signed|\bsign\b|\binked?\b|"
@@ -59,106 +60,16 @@ _FACING = re.compile(
     re.I,
 )
 _QUOTE = re.compile(r"“([^”]{2,1500})”|\"([^\"]{2,1500})\"")
-_SPEECH = (
-    r"(?:ujar|kata|ucap|tambah|jelas|tutur|tegas|ungkap|imbuh|lanjut|terang|sebut|pungkas|"
-    r"katanya|berkata|menurut|said|says|added|told|stated|explained|noted|remarked)"
-)
-_AFTER = re.compile(
-    rf"^[\s,.]*(?:demikian\s+)?(?P<pronoun>(?:he|she|they|beliau|dia|ia)\s+)?"
-    rf"(?P<verb>{_SPEECH})(?P<nya>nya)?\b"
-    r"[\s,]*(?P<rest>.{0,80})",
-    re.I | re.S,
-)
-_PRONOUN_AFTER = re.compile(r"^(?:beliau|dia|ia|he|she|they)\b", re.I)
-_BEFORE = re.compile(
-    rf"(?:{_SPEECH}|menyebut\b.{{0,80}}\bsebagai|called\b.{{0,60}}|described\b.{{0,60}}\bas|berkata)[\s:,]*$",
-    re.I | re.S,
-)
 # "di Kuala Lumpur", "at Jakarta", and through a venue: "di Balai Kota Jakarta", "di Grand Hyatt
 # Kuala Lumpur".
-_PLACE_PREP = re.compile(
-    r"\b(?i:di|in|at|ke|dalam|visited|mengunjungi)\s+(?:(?i:the\s+)?[A-Z][\w'’.-]*\s+){0,4}$"
-)
 # "di Semarang.", "in Petaling Jaya,": a place the graph does not know, named after a
 # preposition in a sentence about the signing.
-_NEW_PLACE = re.compile(
-    r"\b(?i:di|in|at)\s+(?P<name>[A-Z][a-z]+(?:[ ][A-Z][a-z]+)?)"
-    r"(?=\s*(?:[,.;]|$|\(|(?i:pada|on)\b))"
-)
-_VENUE_PREP = re.compile(r"\b(?:di|at|in)\s+(?:the\s+)?[A-Z]")
-_HERE = re.compile(r"\b(?:here|di sini|disini)\b", re.I)
 _SISTER = re.compile(
     r"sister[ -]city|kota kembar|bandar (?:raya )?berkembar|twin[ -]cit|kota bersaudara", re.I
 )
-_MIN_QUOTE_WORDS = 4
 
 
-@dataclass
-class Evidence:
-    """The sentence (or sentences) a finding rests on, and its span in the article's text."""
-
-    text: str
-    start: int
-    end: int
-
-    @classmethod
-    def of(cls, article: Article, start: int, end: int) -> Evidence:
-        """The evidence spanning these characters of the article."""
-        return cls(article.text[start:end], start, end)
-
-
-@dataclass
-class Signatory:
-    """A person who signed, as which post, for which party."""
-
-    person: URIRef | None
-    name: str
-    post: URIRef | None
-    party: URIRef | None
-    evidence: Evidence
-
-
-@dataclass
-class Quotation:
-    """Words quoted, their speaker (known or only named) and the date they were said."""
-
-    text: str
-    speaker: URIRef | None
-    speaker_name: str | None
-    spoken_on: date | None
-    evidence: Evidence
-
-
-@dataclass
-class Finding:
-    """One value of a kind (a sector, a challenge, a party, ...) with its evidence."""
-
-    value: URIRef
-    evidence: Evidence
-    wording: str = ""
-
-
-@dataclass
-class Extraction:
-    """Everything the rules found in one article."""
-
-    article: Article
-    lang: str
-    document_type: Finding | None = None
-    date: date | None = None
-    date_evidence: Evidence | None = None
-    place: Finding | None = None
-    parties: list[Finding] = field(default_factory=list)
-    partnership_type: URIRef = CP.Cooperation
-    signatories: list[Signatory] = field(default_factory=list)
-    sectors: list[Finding] = field(default_factory=list)
-    challenges: list[Finding] = field(default_factory=list)
-    quotations: list[Quotation] = field(default_factory=list)
-    earlier: list[tuple[URIRef, URIRef, Evidence]] = field(default_factory=list)
-    new_entities: dict[URIRef, NewEntity] = field(default_factory=dict)
-
-
-class Extractor:
+class Extractor(PlaceRules, QuotationRules):
     """Applies the rules with one store's knowledge."""
 
     def __init__(self, knowledge: Knowledge) -> None:
@@ -336,86 +247,6 @@ class Extractor:
         ]
         return out
 
-    def _place(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
-        """Where it was signed: a place named after "di"/"in"/"at" (directly or after a venue)
-        in a sentence about the signing; the dateline's city when such a sentence says "here" or
-        names only a venue the graph does not know; a place so named anywhere; the dateline's."""
-        text = result.article.text
-        for i in signing:
-            named = self._places_after_preposition(text, by_sentence[i])
-            if len(named) > 1:
-                return  # signed in two places at once ("di Denpasar dan ... di Mossel Bay")
-            if named:
-                s = sentences[i]
-                result.place = Finding(
-                    named[0][0], Evidence(s.text, s.start, s.end), named[0][1].text
-                )
-                return
-        at_dateline = any(
-            _HERE.search(sentences[i].text) or _VENUE_PREP.search(sentences[i].text)
-            for i in signing
-        )
-        if found := self._new_place(result, sentences, signing):
-            result.place = found
-            return
-        if at_dateline and (found := self._dateline_place(result, sentences)):
-            result.place = found
-            return
-        everywhere = range(len(sentences))
-        result.place = self._place_after_preposition(
-            text, sentences, by_sentence, everywhere
-        ) or self._dateline_place(result, sentences)
-
-    def _place_after_preposition(self, text, sentences, by_sentence, pool) -> Finding | None:  # type: ignore[no-untyped-def]
-        """The first place named after a preposition in these sentences; none if the first
-        sentence that names one names two."""
-        for i in pool:
-            found = self._places_after_preposition(text, by_sentence[i])
-            if len(found) > 1:
-                return None
-            if found:
-                s = sentences[i]
-                return Finding(found[0][0], Evidence(s.text, s.start, s.end), found[0][1].text)
-        return None
-
-    def _places_after_preposition(
-        self, text: str, matches: list[Match]
-    ) -> list[tuple[URIRef, Match]]:
-        """The places (or places of governments: "at Taipei City Hall") a sentence names after
-        a preposition, directly or through a venue, each once."""
-        found: list[tuple[URIRef, Match]] = []
-        for m in matches:
-            places = m.of_kind("place") or [
-                self.place_of[g] for g in m.of_kind("government") if g in self.place_of
-            ]
-            if places and _PLACE_PREP.search(text[max(0, m.start - 60) : m.start]):
-                if places[0] not in [p for p, _ in found]:
-                    found.append((places[0], m))
-        return found
-
-    def _new_place(self, result, sentences, signing) -> Finding | None:  # type: ignore[no-untyped-def]
-        """A city the graph does not know, named after a preposition in a signing sentence."""
-        for i in signing:
-            s = sentences[i]
-            for m in _NEW_PLACE.finditer(s.text):
-                name = m.group("name")
-                # Not a name the graph knows (a country, say), nor a month ("di Mei 2025")
-                if self.known.gazetteer.find(name) or normalise(name) in MONTHS:
-                    continue
-                return Finding(_new_city(result, name), Evidence(s.text, s.start, s.end), name)
-        return None
-
-    def _dateline_place(self, result, sentences) -> Finding | None:  # type: ignore[no-untyped-def]
-        article = result.article
-        place, name = dateline_place(article.dateline, self.known.gazetteer)
-        if place is None and name is not None:
-            place = _new_city(result, name)
-        if place is None:
-            return None
-        first = sentences[0] if sentences else None
-        ev = Evidence(first.text, first.start, first.end) if first else Evidence("", 0, 0)
-        return Finding(place, ev, name or "")
-
     def _signatories(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
         parties = [p.value for p in result.parties]
         seen: set[URIRef] = set()
@@ -490,93 +321,6 @@ class Extractor:
 
     # --- quotations ---------------------------------------------------------------------------
 
-    def _quotations(self, result, sentences, matches, quotes) -> None:  # type: ignore[no-untyped-def]
-        text = result.article.text
-        for q in quotes:
-            words = (q.group(1) or q.group(2)).strip()
-            before = text[max(0, q.start() - 120) : q.start()]
-            after = text[q.end() : q.end() + 120]
-            speaker: URIRef | None = None
-            name: str | None = None
-            attributed = False
-            if m := _AFTER.match(after):
-                attributed = True
-                rest_start = q.end() + m.start("rest")
-                if not (m.group("nya") or m.group("pronoun")) and not _PRONOUN_AFTER.match(
-                    m.group("rest")
-                ):
-                    at = rest_start
-                    # "kata Wali Kota Denpasar IB Rai Dharmawijaya Mantra": past the post.
-                    post = [x for x in matches if at <= x.start <= at + 3 and "post" in x.kinds]
-                    if post:
-                        at = post[0].end + 1
-                    named = [x for x in matches if at <= x.start <= at + 3 and x.of_kind("person")]
-                    if named:
-                        speaker, name = named[0].of_kind("person")[0], named[0].text
-                    elif n := re.match(r"([A-Z][\w'’-]+(?: [A-Z][\w'’-]+){0,3})", m.group("rest")):
-                        name = n.group(1)
-                        speaker = self._new_person_named(result, name)
-                        if speaker is None:
-                            name = _fullest_form(text, name)
-            elif _BEFORE.search(before):
-                attributed = True
-                inline = [
-                    x
-                    for x in matches
-                    if _sentence_start(sentences, q.start()) <= x.start < q.start()
-                    and x.of_kind("person")
-                ]
-                if inline and not re.search(r"sebagai\s*$|\bas\s*$", before, re.I):
-                    speaker, name = inline[0].of_kind("person")[0], inline[0].text
-            if not attributed:
-                continue
-            if len(words.split()) < _MIN_QUOTE_WORDS and not _BEFORE.search(before):
-                continue
-            if speaker is None and name is None:
-                speaker, name = self._subject_before(sentences, matches, quotes, q.start())
-            # A quotation running over paragraphs opens each one again and closes only the
-            # last: “First paragraph. “Second paragraph,” he said. Each is a quotation.
-            offset = q.start(1) if q.group(1) is not None else q.start(2)
-            for piece, piece_start in _paragraphs_of(words, offset):
-                if len(piece.split()) < _MIN_QUOTE_WORDS and piece is not words:
-                    continue
-                start = _sentence_start(sentences, piece_start)
-                end = _sentence_end(sentences, min(q.end(), piece_start + len(piece) + 1))
-                ev = Evidence.of(result.article, start, end)
-                dates = find_dates(text[start:end], result.article.date)
-                spoken = dates[0].value if dates else result.date
-                result.quotations.append(Quotation(piece, speaker, name, spoken, ev))
-
-    def _new_person_named(self, result: Extraction, name: str) -> URIRef | None:
-        """The one new person of the article a word of whose name is ``name`` ("Rosli" for
-        Rosli Latif), if there is exactly one."""
-        words = set(normalise(name).split())
-        people = [
-            e.iri
-            for e in result.new_entities.values()
-            if e.kind == "person" and words <= set(normalise(e.label).split())
-        ]
-        return people[0] if len(people) == 1 else None
-
-    def _subject_before(self, sentences, matches, quotes, position):  # type: ignore[no-untyped-def]
-        """The first person named (outside quotations) in the nearest sentence before."""
-        inside = [(q.start(), q.end()) for q in quotes]
-        current = [s for s in sentences if s.start <= position < s.end + 1]
-        candidates = [s for s in sentences if s.end <= position]
-        if current:
-            candidates.append(Sentence(current[0].text, current[0].start, position))
-        for s in reversed(candidates):
-            people = [
-                m
-                for m in matches
-                if s.start <= m.start < s.end
-                and m.of_kind("person")
-                and not any(a <= m.start < b for a, b in inside)
-            ]
-            if people:
-                return people[0].of_kind("person")[0], people[0].text
-        return None, None
-
     # --- earlier partnerships -----------------------------------------------------------------
 
     def _earlier(self, result, sentences, by_sentence, all_by_sentence) -> None:  # type: ignore[no-untyped-def]
@@ -625,12 +369,6 @@ class Extractor:
         return governments
 
 
-def _new_city(result: Extraction, name: str) -> URIRef:
-    """A new city of the extraction, by name."""
-    city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
-    return result.new_entities.setdefault(city.iri, city).iri
-
-
 def _signing_first(signing: list[int], count: int) -> list[int]:
     """Sentence indices: those about the signing in their order, then the others."""
     return signing + [i for i in range(count) if i not in signing]
@@ -653,28 +391,6 @@ def _latest_signing_first(
     return [latest] + [i for i in signing if i != latest], True
 
 
-def _fullest_form(text: str, name: str) -> str:
-    """The longest form of a name the article writes: "ucap Mohamad Siradj" is the "Mohamad
-    Siradj Parwito" named earlier."""
-    forms = re.findall(rf"(?<![\w'’-]){re.escape(name)}(?:[ ]+[A-Z][\w'’-]+){{0,2}}", text)
-    return max(forms, key=len) if forms else name
-
-
-def _paragraphs_of(words: str, offset: int) -> list[tuple[str, int]]:
-    """The paragraphs of a quotation (split where an opening mark starts one again), each with
-    its offset in the article."""
-    if "“" not in words:
-        return [(words, offset)]
-    out: list[tuple[str, int]] = []
-    position = 0
-    for part in words.split("“"):
-        stripped = part.strip()
-        if stripped:
-            out.append((stripped, offset + position + part.index(stripped[0])))
-        position += len(part) + 1
-    return out
-
-
 def _adjacent_post(ms: list[Match], j: int, text: str) -> URIRef | None:
     """The post named right before ("Gubernur DKI Jakarta, Pramono Anung") or after a person."""
     for k in (j - 1, j + 1):
@@ -687,21 +403,3 @@ def _adjacent_post(ms: list[Match], j: int, text: str) -> URIRef | None:
             if len(gap) <= 4 and normalise(gap).strip(" ,(") == "":
                 return posts[0]
     return None
-
-
-def _sentence_start(sentences: list[Sentence], position: int) -> int:
-    for s in sentences:
-        if s.start <= position < s.end:
-            return s.start
-    return position
-
-
-def _sentence_end(sentences: list[Sentence], position: int) -> int:
-    for s in sentences:
-        if s.start < position <= s.end:
-            end = s.end
-            following = [t for t in sentences if t.start >= position]
-            if following and following[0].start - position < 3 and end == position:
-                return following[0].end
-            return end
-    return position

@@ -17,8 +17,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from ..queries import QueryRegistry
-from ..store import Store
+from citypact.store.port import Store
+from citypact.store.queries import QueryRegistry
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?|&", re.UNICODE)
 _APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "ʼ": "'"})

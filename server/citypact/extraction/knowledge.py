@@ -10,10 +10,10 @@ from datetime import date
 
 from rdflib import URIRef
 
-from .. import resources
-from ..queries import QueryRegistry
-from ..store import Store
-from .gazetteer import Gazetteer, normalise
+from citypact import resources
+from citypact.extraction.gazetteer import Gazetteer, normalise
+from citypact.store.port import Store
+from citypact.store.queries import QueryRegistry
 
 
 def extraction_queries() -> QueryRegistry:

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .gazetteer import Match, normalise
+from citypact.extraction.gazetteer import Match, normalise
 
 # How Indonesian and Malay write a government's kind before its name.
 GOVERNMENT_KINDS = (

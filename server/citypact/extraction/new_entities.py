@@ -27,10 +27,9 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
-from ..importing.reconcile import slugify
-from ..namespaces import CP, entity_iri
-from .gazetteer import Entry, Gazetteer, Match, normalise
-from .name_forms import (
+from citypact.curation.importing.reconcile import slugify
+from citypact.extraction.gazetteer import Entry, Gazetteer, Match, normalise
+from citypact.extraction.name_forms import (
     GLUED,
     GOVERNMENT_KINDS,
     abbreviates,
@@ -41,6 +40,7 @@ from .name_forms import (
     spelled_otherwise,
     stands_alone,
 )
+from citypact.namespaces import CP, entity_iri
 
 _NAME_WORD = r"[A-Z][\w'’-]*"
 _NAME = rf"{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,3}}"

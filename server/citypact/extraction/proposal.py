@@ -16,11 +16,11 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
-from ..importing.reconcile import slugify
-from ..namespaces import CP, ID, SCHEMA, bind_prefixes, entity_iri
-from .extractor import Evidence, Extraction, Finding
-from .gazetteer import normalise
-from .knowledge import Knowledge, host_of
+from citypact.curation.importing.reconcile import slugify
+from citypact.extraction.extractor import Evidence, Extraction, Finding
+from citypact.extraction.gazetteer import normalise
+from citypact.extraction.knowledge import Knowledge, host_of
+from citypact.namespaces import CP, ID, SCHEMA, bind_prefixes, entity_iri
 
 Triple = tuple[Node, Node, Node]
 _ABBREVIATION = {

@@ -23,8 +23,8 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .gazetteer import tokens
-from .sentences import Sentence
+from citypact.extraction.gazetteer import tokens
+from citypact.extraction.sentences import Sentence
 
 _CUE = re.compile(
     r"\b(?:bidang|sektor|sectors?|fields?|areas?|meliputi|mencakup|merangkumi|"

@@ -61,3 +61,21 @@ def _add(out: list[Sentence], text: str, start: int, end: int) -> None:
     if stripped:
         offset = start + (len(chunk) - len(chunk.lstrip()))
         out.append(Sentence(stripped, offset, offset + len(stripped)))
+
+
+def sentence_start(sentences: list[Sentence], position: int) -> int:
+    for s in sentences:
+        if s.start <= position < s.end:
+            return s.start
+    return position
+
+
+def sentence_end(sentences: list[Sentence], position: int) -> int:
+    for s in sentences:
+        if s.start < position <= s.end:
+            end = s.end
+            following = [t for t in sentences if t.start >= position]
+            if following and following[0].start - position < 3 and end == position:
+                return following[0].end
+            return end
+    return position

@@ -6,16 +6,16 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from ..incremental import IncrementalValidator
-from ..queries import QueryRegistry
-from ..reports import report_to_dict
-from ..store import Store
-from ..submissions import SubmissionRefused, SubmissionService
-from ..validation import ValidationReport, Validator
-from .article import read_article
-from .extractor import Extraction, Extractor
-from .knowledge import Knowledge
-from .proposal import Proposal, build_proposal
+from citypact.curation.submissions import SubmissionRefused, SubmissionService
+from citypact.extraction.article import read_article
+from citypact.extraction.extractor import Extraction, Extractor
+from citypact.extraction.knowledge import Knowledge
+from citypact.extraction.proposal import Proposal, build_proposal
+from citypact.store.port import Store
+from citypact.store.queries import QueryRegistry
+from citypact.validation.incremental import IncrementalValidator
+from citypact.validation.reports import report_to_dict
+from citypact.validation.validator import ValidationReport, Validator
 
 
 @dataclass

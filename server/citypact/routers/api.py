@@ -20,8 +20,11 @@ from pydantic import BaseModel
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from .. import vocabulary
-from ..models import (
+from citypact import vocabulary
+from citypact.namespaces import CP, ID
+from citypact.publishing.negotiation import negotiate
+from citypact.routers.api_context import JSONLD_CONTEXT
+from citypact.routers.models import (
     AgreementDetail,
     AgreementPublic,
     AgreementsPublic,
@@ -40,11 +43,8 @@ from ..models import (
     SourceRef,
     error_responses,
 )
-from ..namespaces import CP, ID
-from ..negotiation import negotiate
-from ..querying import in_thread
-from ..store import QueryOptions, SelectResult, Term
-from .api_context import JSONLD_CONTEXT
+from citypact.store.gate import in_thread
+from citypact.store.port import QueryOptions, SelectResult, Term
 
 router = APIRouter(prefix="/api", tags=["api"])
 

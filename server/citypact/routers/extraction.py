@@ -14,12 +14,12 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from starlette.concurrency import run_in_threadpool
 
-from ..extraction.proposal import short
-from ..extraction.service import Extracted, extract_article
-from ..html_pages import esc
-from ..models import error_responses
-from ..page_layout import page, section
-from ..submissions import SubmissionMeta, SubmissionService
+from citypact.curation.submissions import SubmissionMeta, SubmissionService
+from citypact.extraction.proposal import short
+from citypact.extraction.service import Extracted, extract_article
+from citypact.publishing.html_pages import esc
+from citypact.routers.models import error_responses
+from citypact.web.page_layout import page, section
 
 router = APIRouter(tags=["extraction"])
 TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml")

@@ -23,10 +23,18 @@ from fastapi.responses import HTMLResponse, JSONResponse, StreamingResponse
 from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
-from ..dataset_description import DatasetState, dataset_state, describe_dataset
-from ..dumps import BY_NAME, DUMPS, stream_dump
-from ..html_pages import DumpLink, Site, dataset_page, dumps_page, entity_page, error_page
-from ..linked_data import (
+from citypact.http.errors import error_body
+from citypact.publishing.dataset_description import DatasetState, dataset_state, describe_dataset
+from citypact.publishing.dumps import BY_NAME, DUMPS, stream_dump
+from citypact.publishing.html_pages import (
+    DumpLink,
+    Site,
+    dataset_page,
+    dumps_page,
+    entity_page,
+    error_page,
+)
+from citypact.publishing.linked_data import (
     HTML,
     REPRESENTATIONS,
     SITEMAP_LIMIT,
@@ -44,12 +52,13 @@ from ..linked_data import (
     supported_types_text,
     triples_to_graph,
 )
-from ..models import content_responses, error_responses
-from ..negotiation import negotiate
-from ..ontology_docs import ontology_page
-from ..querying import in_thread
-from ..settings import Settings
-from ..store_embedded import EmbeddedStore
+from citypact.publishing.negotiation import negotiate
+from citypact.publishing.ontology_docs import ontology_page
+from citypact.routers.models import content_responses, error_responses
+from citypact.settings import Settings
+from citypact.store.embedded import EmbeddedStore
+from citypact.store.gate import in_thread
+from citypact.web.entity_sections import entity_sections
 
 router = APIRouter(tags=["linked data"])
 Endpoint = TypeVar("Endpoint", bound=Callable[..., Any])
@@ -111,12 +120,6 @@ def _cache(app: FastAPI) -> dict[str, Any]:
 
 async def _run(request: Request, func: Any, *args: object) -> Any:
     return await in_thread(func, *args, timeout=_settings(request).query_timeout)
-
-
-def _error_body(status: int, message: str) -> dict[str, object]:
-    from ..app import error_body
-
-    return error_body(status, message)
 
 
 # --- freshness: Last-Modified and conditional requests -------------------------------------------
@@ -221,7 +224,7 @@ def _vary(choice: Choice) -> dict[str, str]:
 def not_acceptable(choice: Choice) -> JSONResponse:
     """406, listing what is offered."""
     message = f"nothing here fits {choice.asked}. Offered: {supported_types_text()}"
-    return JSONResponse(_error_body(406, message), 406, headers=_vary(choice))
+    return JSONResponse(error_body(406, message), 406, headers=_vary(choice))
 
 
 def not_found(request: Request, choice: Choice, message: str) -> Response:
@@ -229,7 +232,7 @@ def not_found(request: Request, choice: Choice, message: str) -> Response:
     if choice.rep is HTML:
         page = error_page(_site(request), 404, "Not found", message)
         return HTMLResponse(page, 404, headers=_vary(choice))
-    return JSONResponse(_error_body(404, message), 404, headers=_vary(choice))
+    return JSONResponse(error_body(404, message), 404, headers=_vary(choice))
 
 
 def _links(path: str) -> str:
@@ -306,8 +309,6 @@ def _render_entity(
     if rep.is_rdf:
         return serialize(triples, rep), state
     view = describer.view(iri, triples)
-    from .pages import entity_sections  # the readable overview of cities, agreements, ...
-
     sections = entity_sections(request.app, _site(request), iri)
     return entity_page(_site(request), view, local, sections).encode(), state
 
@@ -439,14 +440,14 @@ async def dump(request: Request, name: str) -> Response:
     found = BY_NAME.get(name)
     if found is None:
         known = ", ".join(d.name for d in DUMPS)
-        return JSONResponse(_error_body(404, f"no dump {name!r}; dumps: {known}"), 404)
+        return JSONResponse(error_body(404, f"no dump {name!r}; dumps: {known}"), 404)
     store = request.app.state.store
     if not isinstance(store, EmbeddedStore):
         message = (
             "dumps are streamed from the embedded store; this server queries a remote SPARQL "
             "endpoint: take a dump from that store, or CONSTRUCT through /sparql"
         )
-        return JSONResponse(_error_body(501, message), 501)
+        return JSONResponse(error_body(501, message), 501)
     state, last_modified = await _freshness(request)
     seed = f"{name}|{state.fingerprint}|{_clock(request.app).changed.isoformat()}"
     headers = {
@@ -500,5 +501,5 @@ async def sitemap_part(request: Request, number: int) -> Response:
     urls = await _page_urls(request)
     start = (number - 1) * SITEMAP_LIMIT
     if number < 1 or start >= len(urls):
-        return JSONResponse(_error_body(404, f"no sitemap part {number}"), 404)
+        return JSONResponse(error_body(404, f"no sitemap part {number}"), 404)
     return Response(sitemap(urls[start : start + SITEMAP_LIMIT]), media_type="application/xml")

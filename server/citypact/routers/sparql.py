@@ -24,16 +24,13 @@ from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from ..models import content_responses, error_responses
-from ..namespaces import ID
-from ..negotiation import negotiate
-from ..queries import QueryError
-from ..query_processes import QueryProcessPool, ViewUnavailable
-from ..querying import QueryGate, in_thread
-from ..service_description import PREFIXES, describe_service, query_page
-from ..settings import Settings
-from ..sparql_results import GRAPH_TYPES, RESULT_TYPES, serialize_graph, serialize_results
-from ..store import (
+from citypact.namespaces import ID
+from citypact.publishing.negotiation import negotiate
+from citypact.publishing.service_description import PREFIXES, describe_service, query_page
+from citypact.routers.models import content_responses, error_responses
+from citypact.settings import Settings
+from citypact.store.gate import QueryGate, in_thread
+from citypact.store.port import (
     DATA_GRAPH,
     ONTOLOGY_GRAPH,
     GraphResult,
@@ -45,6 +42,10 @@ from ..store import (
     StoreError,
     screen_query,
 )
+from citypact.store.queries import QueryError
+from citypact.store.results import GRAPH_TYPES, RESULT_TYPES, serialize_graph, serialize_results
+from citypact.store.workers import QueryProcessPool, ViewUnavailable
+from citypact.web.questions import example_text, short_question
 
 Params = list[tuple[str, str]]
 # Declared in the OpenAPI document: every answer format, and the JSON error bodies.
@@ -410,8 +411,6 @@ async def run_query(request: Request, query: str, params: Params) -> Response:
 
 def editor_examples(request: Request) -> list[tuple[str, str, str]]:
     """The named queries as examples for the editor: (name, question, text with Jakarta)."""
-    from .pages import example_text, short_question
-
     return [(q.name, short_question(q), example_text(q)) for q in request.app.state.queries]
 
 
@@ -423,8 +422,6 @@ def sample_query(request: Request) -> str:
     """
     example = request.query_params.get("example", "")
     if example in request.app.state.queries:
-        from .pages import example_text
-
         return example_text(request.app.state.queries[example])
     try:
         named = request.app.state.queries["city_partners"]

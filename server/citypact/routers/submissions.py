@@ -10,15 +10,15 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.concurrency import run_in_threadpool
 
-from .. import rdf_io
-from ..models import Ref, error_responses
-from ..negotiation import negotiate
-from ..querying import in_thread
-from ..reports import report_to_dict
-from ..store import Deadline
-from ..submissions import SubmissionMeta, SubmissionService, parse_upload
-from ..validation import ValidationReport
-from .api import slug_of
+from citypact import rdf_io
+from citypact.curation.submissions import SubmissionMeta, SubmissionService, parse_upload
+from citypact.publishing.negotiation import negotiate
+from citypact.routers.api import slug_of
+from citypact.routers.models import Ref, error_responses
+from citypact.store.gate import in_thread
+from citypact.store.port import Deadline
+from citypact.validation.reports import report_to_dict
+from citypact.validation.validator import ValidationReport
 
 router = APIRouter(prefix="/api", tags=["submissions"])
 

@@ -1,0 +1,50 @@
+"""The home page and the search page."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+
+from citypact.publishing.html_pages import esc
+from citypact.web.home import build_home
+from citypact.web.page_layout import page, search_form, site_of
+from citypact.web.page_queries import render
+from citypact.web.search import CONTROL_CHARACTERS, MAX_SEARCH, build_search
+
+router = APIRouter(tags=["pages"], include_in_schema=False)
+
+
+@router.get("/", response_class=HTMLResponse)
+async def home(request: Request) -> HTMLResponse:
+    """The home page."""
+    body = await render(request, build_home, request.app, site_of(request))
+    return page(
+        request,
+        "CityPact",
+        body,
+        description="An open knowledge graph of city diplomacy: cities, officials, agreements.",
+    )
+
+
+def not_found(request: Request, message: str) -> HTMLResponse:
+    """A 404 page in the site's layout."""
+    body = f'<h1>Not found</h1><p>{esc(message)}</p><p><a href="/">CityPact home</a></p>'
+    return page(request, "Not found", body, status=404)
+
+
+@router.get("/search", response_class=HTMLResponse)
+async def search(request: Request, q: str = "") -> HTMLResponse:
+    """Entities whose labels (any language, any of rdfs:label, skos:prefLabel, skos:altLabel)
+    contain the text, ignoring case."""
+    q = CONTROL_CHARACTERS.sub(
+        "", q
+    ).strip()  # control characters name nothing (and trip some stores)
+    intro = "<h1>Search</h1>"
+    if not q:
+        return page(request, "Search", intro + search_form())
+    if len(q) > MAX_SEARCH:
+        notice = f'<p class="notice" role="alert">Search for at most {MAX_SEARCH} characters.</p>'
+        return page(request, "Search", intro + notice + search_form(q[:MAX_SEARCH]), status=400)
+    results = await render(request, build_search, request.app, site_of(request), q)
+    body = f"<h1>Search: {esc(q)}</h1>" + search_form(q) + results
+    return page(request, f"Search: {q}", body)
