@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test install install-test lint check-data clean
+.PHONY: run test install install-test lint check-data clean data
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -30,6 +30,12 @@ test: lint
 
 clean:
 	rm -rf $(VENV) var dist build .pytest_cache .ruff_cache .mypy_cache
+
+# `make data`: rebuild data/built (the partnership lists' named graphs and the import report)
+# from the pinned raw inputs in data/raw; byte-identical on every run (about a minute).
+data: $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[build]'
+	$(BIN)/citypact import lists
 
 # `make bench`: one benchmark run on this machine (about 25 minutes); writes bench/results.md.
 # Not part of `make test` (tests/test_bench_tiny.py runs its tiny mode). BENCH_ARGS passes

@@ -55,6 +55,7 @@ class BenchConfig:
         "validation",
         "startup",
         "extraction",
+        "coverage",
     )
     workdir: Path = BENCH_DIR / "work"
     out: Path = BENCH_DIR / "results.md"

@@ -12,7 +12,7 @@ Flags override environment variables, which override the defaults:
     --triples N             size of the generated graph (BENCH_TRIPLES, default 1,000,000)
     --reps N                repetitions of fast measurements (BENCH_REPS, default 5)
     --slow-reps N           repetitions of slow ones: loads, rdflib parse (BENCH_SLOW_REPS, 2)
-    --sections a,b          any of load,queries,http,validation,startup,extraction
+    --sections a,b          any of load,queries,http,validation,startup,extraction,coverage
     --rdflib-timeout S      limit of one rdflib query (BENCH_RDFLIB_TIMEOUT, 30)
     --validation-timeout S  limit of one pySHACL/shacl-rust run (BENCH_VALIDATION_TIMEOUT, 120)
     --validation-triples N  size of the validator agreement check (BENCH_VALIDATION_TRIPLES, 10000)
@@ -33,6 +33,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import section_coverage
 import section_extraction
 import section_http
 import section_load
@@ -52,6 +53,7 @@ SECTIONS = {
     ),
     "startup": ("e. Start-up and memory", section_startup.run),
     "extraction": ("f. Extraction: precision and recall per kind", section_extraction.run),
+    "coverage": ("g. Coverage: the world's partnership lists", section_coverage.run),
 }
 OPTIONS = (
     # flag, env, field, type

@@ -22,6 +22,9 @@ IN_CI = os.environ.get("CI", "").lower() == "true"
 # requests); tests/test_security.py turns it on where it is the subject. Subprocess servers
 # started by tests inherit this.
 os.environ.setdefault("CITYPACT_RATE_LIMIT", "0")
+# New stores hold the curated graph only: the graphs built from the partnership lists (half a
+# million triples) are loaded by the tests that are about them (tests/test_bulk_import.py).
+os.environ.setdefault("CITYPACT_BUNDLE", "core")
 
 
 def require(available: bool, what: str) -> None:

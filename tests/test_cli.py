@@ -164,3 +164,65 @@ def test_both_engines_report_the_same(engine: str, capsys: pytest.CaptureFixture
     assert {(r["focus_node"], r["constraint"]) for r in report["results"]} >= {
         (NO_DATE_IRI, "http://www.w3.org/ns/shacl#MinCountConstraintComponent")
     }
+
+
+def test_load_of_a_file_over_the_progress_threshold_draws_the_bar_and_stores_it(
+    tmp_path: Path,
+) -> None:
+    """Regression (issue 16): `citypact load` of a file over 5 MB crashed with
+    AttributeError ('_GeneratorContextManager' has no attribute 'read'): tqdm's wrapattr is a
+    context manager, not a file. The bar must be drawn to a terminal and the triples stored."""
+    import fcntl
+    import os
+    import pty
+    import select as select_module
+    import struct
+    import termios
+
+    from citypact.store.embedded import PROGRESS_THRESHOLD, EmbeddedStore
+
+    big = tmp_path / "big.nt"
+    lines = 0
+    with big.open("w", encoding="utf-8") as out:
+        while out.tell() <= PROGRESS_THRESHOLD + 100_000:
+            out.write(
+                f"<https://example.org/s{lines}> <https://example.org/p> "
+                f'"value number {lines} padded to make the line a little longer" .\n'
+            )
+            lines += 1
+    assert big.stat().st_size > PROGRESS_THRESHOLD
+    store_dir = tmp_path / "store"
+    leader, follower = pty.openpty()  # stderr is a terminal, as for a user at a shell
+    fcntl.ioctl(follower, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    process = subprocess.Popen(
+        [sys.executable, "-m", "citypact.cli", "load", str(big), "--data-dir", str(store_dir)],
+        stdout=follower,
+        stderr=follower,
+        close_fds=True,
+    )
+    os.close(follower)
+    drawn = b""
+    while True:
+        ready, _, _ = select_module.select([leader], [], [], 120)
+        if not ready:
+            break
+        try:
+            chunk = os.read(leader, 65536)
+        except OSError:  # the child closed the terminal
+            break
+        if not chunk:
+            break
+        drawn += chunk
+    os.close(leader)
+    assert process.wait(timeout=120) == 0, drawn.decode(errors="replace")[-2000:]
+    text = drawn.decode(errors="replace")
+    assert "big.nt" in text and "100%" in text, text[-2000:]
+    assert "\r" in text  # a bar redrawn in place, not a line per update
+    store = EmbeddedStore(store_dir, read_only=True)
+    try:
+        rows = store.select(
+            "SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s <https://example.org/p> ?o } }"
+        ).rows
+    finally:
+        store.close()
+    assert int(rows[0]["n"].value) == lines

@@ -365,3 +365,28 @@ def test_review_page_takes_the_article_url(client: TestClient) -> None:
     assert "date: 2025-08-14" in page.text
     bad = _form(client, "/review", [("article", article), ("url", "javascript:alert(1)")])
     assert bad.status_code == 422
+
+
+def test_extract_of_an_article_whose_url_is_no_iri_is_not_a_crash(client: TestClient) -> None:
+    """Regression (issue 16): an article URL that is not an absolute IRI (a relative og:url, as
+    many sites have, or one with `<`) became the source's schema:url and broke the validation
+    query: 400 or 500 from /api/extract, a traceback from `citypact extract`. A relative page URL is
+    resolved against the given one (or left out); a given one that is no IRI is refused (422)."""
+    body = S0.read_text(encoding="utf-8").replace("\n\n", "</p>\n<p>")
+    html = (
+        '<html><head><meta property="og:url" content="/berita/jakarta-kuala-lumpur"></head>'
+        f"<body><article><p>{body}</p></article></body></html>"
+    ).encode()
+    headers = {"Content-Type": "text/html"}
+    alone = client.post("/api/extract", content=html, headers=headers)
+    assert alone.status_code == 200, alone.text
+    assert alone.json()["article"]["url"] is None
+    given = client.post(
+        "/api/extract?url=https://example.org/2025/08/12/news", content=html, headers=headers
+    )
+    assert given.status_code == 200, given.text
+    assert given.json()["article"]["url"] == "https://example.org/berita/jakarta-kuala-lumpur"
+    refused = client.post(
+        "/api/extract?url=https://example.org/a<b>", content=html, headers=headers
+    )
+    assert refused.status_code == 422, refused.text

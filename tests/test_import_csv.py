@@ -231,13 +231,13 @@ def test_unreadable_tables_exit_2(
 @pytest.mark.parametrize(
     ("name", "partnership_type", "document_type"),
     [
-        ("LOI", CP.SisterCity, CP.LetterOfIntent),
-        ("letter-of-intent", CP.SisterCity, CP.LetterOfIntent),
-        ("Surat Pernyataan Kehendak", CP.SisterCity, CP.LetterOfIntent),
-        ("MoU", CP.SisterCity, CP.MemorandumOfUnderstanding),
-        ("Nota Kesepahaman", CP.SisterCity, CP.MemorandumOfUnderstanding),
+        ("LOI", CP.UnspecifiedPartnership, CP.LetterOfIntent),
+        ("letter-of-intent", CP.UnspecifiedPartnership, CP.LetterOfIntent),
+        ("Surat Pernyataan Kehendak", CP.UnspecifiedPartnership, CP.LetterOfIntent),
+        ("MoU", CP.UnspecifiedPartnership, CP.MemorandumOfUnderstanding),
+        ("Nota Kesepahaman", CP.UnspecifiedPartnership, CP.MemorandumOfUnderstanding),
         ("Sister-City Agreement", CP.SisterCity, CP.SisterCityAgreement),
-        ("proclamation", CP.SisterCity, CP.Proclamation),
+        ("proclamation", CP.UnspecifiedPartnership, CP.Proclamation),
         ("sister city", CP.SisterCity, None),
         ("자매도시", CP.SisterCity, None),
         ("우호도시", CP.FriendshipCity, None),
@@ -246,6 +246,33 @@ def test_unreadable_tables_exit_2(
 )
 def test_agreement_type_names(name: str, partnership_type: str, document_type: str | None) -> None:
     assert csv_table.agreement_type(name) == (partnership_type, document_type)
+
+
+def test_a_document_type_row_does_not_make_a_sister_city_partnership(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """Regression (issue 16): a row whose agreement_type is MoU or LOI made a partnership
+    labelled "sister-city partnership"; only rows that say sister city make one."""
+    path = tmp_path / "mou.csv"
+    path.write_text(
+        HEADER
+        + "Jakarta,Indonesia,Oslo,Norway,MoU,2001-02-03,,trade,https://e.org/x,,\n"
+        + "Jakarta,Indonesia,Bergen,Norway,sister city,,1999,,https://e.org/y,,\n"
+    )
+    store_dir = tmp_path / "s"
+    code, _out, err = run(capsys, "import", "csv", str(path), "--data-dir", str(store_dir))
+    assert code == 0, err
+    rows = select(
+        store_dir,
+        "SELECT ?partnerLabel ?type ?label WHERE { ?p a cp:Partnership ; "
+        "cp:partnershipType ?type ; rdfs:label ?label ; cp:partner ?gov . "
+        "?gov cp:governs ?place . ?place rdfs:label ?partnerLabel . "
+        "FILTER(STR(?partnerLabel) IN ('Oslo', 'Bergen')) }",
+    )
+    found = {(r["partnerLabel"], r["type"]) for r in rows}
+    assert found == {("Oslo", str(CP.UnspecifiedPartnership)), ("Bergen", str(CP.SisterCity))}
+    oslo_labels = {r["label"] for r in rows if r["partnerLabel"] == "Oslo"}
+    assert not any("sister" in label.lower() for label in oslo_labels), oslo_labels
 
 
 @pytest.mark.parametrize(

@@ -101,8 +101,9 @@ def test_query_command_by_name_file_and_text(
     assert lines[0] == "n" and int(lines[1]) >= 10
     assert main(["query", "--data-dir", data_dir, "--output", "tsv", "ASK { ?s ?p ?o }"]) == 0
     assert "true" in capsys.readouterr().out
-    assert main(["query", "--data-dir", data_dir, "SELECT * WHERE {"]) == 1
-    assert "citypact:" in capsys.readouterr().err
+    # A query that does not parse is unreadable input: exit 2 (issue 16), naming the query.
+    assert main(["query", "--data-dir", data_dir, "SELECT * WHERE {"]) == 2
+    assert "citypact: the query does not parse" in capsys.readouterr().err
 
 
 def test_screening_refuses_update_and_service() -> None:

@@ -7,6 +7,7 @@ rdflib-based tools (pySHACL) need them.
 
 from __future__ import annotations
 
+import gzip
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -91,8 +92,11 @@ def format_by_name(name: str) -> RdfFormat:
 
 
 def format_for_path(path: Path | str) -> RdfFormat:
-    """Guess the format of a file from its extension; ValueError when it is not known."""
+    """Guess the format of a file from its extension (under a ``.gz``: ``data.nq.gz`` is
+    N-Quads); ValueError when it is not known."""
     suffix = Path(path).suffix.lower()
+    if suffix == ".gz":
+        suffix = Path(Path(path).stem).suffix.lower()
     for fmt in FORMATS:
         if suffix in fmt.extensions:
             return fmt
@@ -240,8 +244,11 @@ def read_file(path: Path | str, fmt: RdfFormat | None = None) -> list[ox.Quad]:
         raise RdfInputError(str(path), str(err)) from None
     try:
         data = path.read_bytes()
-    except OSError as err:
-        raise RdfInputError(str(path), f"cannot read file: {err.strerror or err}") from None
+        if path.suffix.lower() == ".gz":
+            data = gzip.decompress(data)
+    except (OSError, EOFError) as err:
+        message = getattr(err, "strerror", None) or err
+        raise RdfInputError(str(path), f"cannot read file: {message}") from None
     return parse_quads(data, fmt, str(path), base_iri=path.resolve().as_uri())
 
 

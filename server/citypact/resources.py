@@ -8,7 +8,7 @@ from functools import cache
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
-_NAMES = ("ontology", "shapes", "queries", "data/ttl")
+_NAMES = ("ontology", "shapes", "queries", "data/ttl", "data/built")
 
 
 @cache
@@ -38,6 +38,23 @@ def shape_files() -> list[Path]:
 def data_files() -> list[Path]:
     """The bundled instance data files (Turtle), sorted."""
     return sorted(resource_dir("data/ttl").glob("*.ttl"))
+
+
+def built_dir() -> Path:
+    """The directory of the graphs built from the pinned raw inputs (``citypact import lists``)."""
+    try:
+        return resource_dir("data/built")
+    except FileNotFoundError:
+        return _PACKAGE_DIR.parents[1] / "data" / "built"
+
+
+def built_files() -> list[Path]:
+    """The built graphs (gzipped N-Quads, one named graph per source), sorted; none when the
+    repository was cloned without them."""
+    try:
+        return sorted(resource_dir("data/built").glob("*.nq.gz"))
+    except FileNotFoundError:
+        return []
 
 
 def query_dir() -> Path:

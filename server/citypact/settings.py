@@ -76,6 +76,11 @@ class Settings(BaseSettings):
         description="How submissions and `citypact validate` check the shapes: compiled to SPARQL "
         "on Oxigraph (sparql) or with pySHACL (pyshacl, the reference; much slower).",
     )
+    bundle: Literal["full", "core"] = Field(
+        "full",
+        description="What a new store is loaded with: full (the curated graph and the graphs "
+        "built from the partnership lists in data/built) or core (the curated graph only).",
+    )
     # --- linked data: begin ---
     base_iri: str = Field(
         "https://w3id.org/citypact/",

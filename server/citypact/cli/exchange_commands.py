@@ -10,7 +10,15 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from citypact.cli.common import EXIT_INPUT, EXIT_INVALID, EXIT_OK, say_error, settings_from
+from citypact.cli.common import (
+    EXIT_INPUT,
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    say_error,
+    settings_from,
+    web_address,
+)
 from citypact.curation.importing.records import PartnershipInput, Problem
 from citypact.store.backends import ensure_bundled_data
 from citypact.store.embedded import EmbeddedStore
@@ -108,7 +116,11 @@ def cmd_export_wikidata(args: argparse.Namespace) -> int:
         store.close()
     text = "".join(line + "\n" for line in export.lines)
     if args.output:
-        args.output.write_text(text, encoding="utf-8")
+        try:
+            args.output.write_text(text, encoding="utf-8")
+        except OSError as err:
+            say_error(f"cannot write {args.output}: {err.strerror or err}")
+            return EXIT_INPUT
         print(f"{args.output}: " + export.summary())
     else:
         sys.stdout.write(text)
@@ -146,10 +158,19 @@ def cmd_extract(args: argparse.Namespace) -> int:
     from citypact.extraction.service import extract_article
 
     try:
-        raw = sys.stdin.read() if args.article == "-" else Path(args.article).read_text("utf-8")
         article_date = date.fromisoformat(args.date) if args.date else None
-    except (OSError, UnicodeDecodeError, ValueError) as err:
-        say_error(str(err))
+    except ValueError:
+        raise UsageError(f"--date: expected YYYY-MM-DD, got {args.date!r}") from None
+    if args.url is not None:
+        web_address("--url", args.url)  # it becomes the source's schema:url, an IRI
+    name = "<stdin>" if args.article == "-" else args.article
+    try:
+        raw = sys.stdin.read() if args.article == "-" else Path(args.article).read_text("utf-8")
+    except OSError as err:
+        say_error(f"cannot read {name}: {err.strerror or err}")
+        return EXIT_INPUT
+    except UnicodeDecodeError as err:
+        say_error(f"cannot read {name}: not UTF-8 text (byte {err.start})")
         return EXIT_INPUT
     store = EmbeddedStore()
     ensure_bundled_data(store)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import math
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from citypact import __version__
+from citypact.cli import bulk_commands
+from citypact.cli.common import EXIT_INPUT, UsageError, say_error
 from citypact.cli.exchange_commands import (
     cmd_diff_wikidata,
     cmd_export_wikidata,
@@ -25,11 +29,64 @@ from citypact.cli.store_commands import (
 )
 from citypact.validation import reports
 
+# The languages validation messages are written in.
+MESSAGE_LANGUAGES = ("en", "id")
+
+
+class HelpFormatter(argparse.RawDescriptionHelpFormatter):
+    """Wraps a one-paragraph description as argparse does, but keeps text with line breaks (the
+    examples under each command's help) as written."""
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if "\n" in text:
+            return super()._fill_text(text, width, indent)
+        return argparse.HelpFormatter._fill_text(self, text, width, indent)
+
+
+def examples(*commands: str) -> dict[str, Any]:
+    """Keywords for ``add_parser``: the help ends with ``commands`` as examples.
+
+    Every example must parse (``tests/test_cli_help.py``), so they cannot drift from the options.
+    """
+    heading = "example:" if len(commands) == 1 else "examples:"
+    return {
+        "epilog": heading + "\n" + "\n".join(f"  {command}" for command in commands),
+        "formatter_class": HelpFormatter,
+    }
+
+
+def port_number(text: str) -> int:
+    """An argparse type: a TCP port, 1 to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        port = 0
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"expected a port number from 1 to 65535, got {text!r}")
+    return port
+
+
+def seconds(text: str) -> float:
+    """An argparse type: a time limit in seconds, a finite number above 0."""
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and value > 0):
+        raise argparse.ArgumentTypeError(f"expected a number of seconds above 0, got {text!r}")
+    return value
+
 
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser with every sub-command."""
     parser = argparse.ArgumentParser(
-        prog="citypact", description="CityPact: a linked-data knowledge graph of city diplomacy."
+        prog="citypact",
+        description="CityPact: a linked-data knowledge graph of city diplomacy.",
+        **examples(
+            "citypact validate tests/data/valid/new-agreement.ttl --strict",
+            "citypact serve --port 8000",
+            "citypact query partners_by_sector --output csv",
+        ),
     )
     parser.add_argument("--version", action="version", version=f"citypact {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -41,6 +98,12 @@ def build_parser() -> argparse.ArgumentParser:
         "added to the bundled graph (or to the store in --data-dir). With no files, validate "
         "the bundled data itself (or the whole store in --data-dir). "
         "Exit 0: conforms; 1: violations (or warnings with --strict); 2: unreadable input.",
+        **examples(
+            "citypact validate",
+            "citypact validate tests/data/valid/new-agreement.ttl --strict",
+            "citypact validate examples/new-agreement.jsonld --report-format json --lang id",
+            "citypact validate --data-dir var/store tests/data/valid/new-agreement.ttl",
+        ),
     )
     val.add_argument("files", nargs="*", type=Path, help="RDF files to validate")
     val.add_argument("--format", help="RDF format of the files (default: from the extension)")
@@ -48,7 +111,9 @@ def build_parser() -> argparse.ArgumentParser:
         "--report-format", choices=reports.REPORT_FORMATS, default="text", help="report format"
     )
     val.add_argument("--strict", action="store_true", help="warnings fail too")
-    val.add_argument("--lang", default="en", help="language of messages: en or id (default en)")
+    val.add_argument(
+        "--lang", choices=MESSAGE_LANGUAGES, default="en", help="language of messages (default en)"
+    )
     val.add_argument(
         "--data-dir", type=Path, help="validate against (or, with no files, all of) this store"
     )
@@ -63,9 +128,16 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
         p.add_argument("--endpoint", help="remote SPARQL query endpoint (CITYPACT_SPARQL_ENDPOINT)")
 
-    srv = sub.add_parser("serve", help="serve the REST API and the SPARQL endpoint")
+    srv = sub.add_parser(
+        "serve",
+        help="serve the REST API and the SPARQL endpoint",
+        **examples(
+            "citypact serve --port 8000 --data-dir var/store",
+            "citypact serve --endpoint http://127.0.0.1:7878/query",
+        ),
+    )
     srv.add_argument("--host", help="address to listen on (CITYPACT_HOST, default 127.0.0.1)")
-    srv.add_argument("--port", type=int, help="port (CITYPACT_PORT, default 8000)")
+    srv.add_argument("--port", type=port_number, help="port (CITYPACT_PORT, default 8000)")
     store_options(srv)
     srv.set_defaults(func=cmd_serve)
 
@@ -74,6 +146,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="load RDF files into the store (bulk loading, progress bar on large files)",
         description="Load RDF files into the embedded store (or --endpoint). The bundled data "
         "is loaded first if the store does not hold it yet.",
+        **examples("citypact load tests/data/valid/new-agreement.ttl --data-dir var/store"),
     )
     load.add_argument("files", nargs="+", type=Path, help="RDF files")
     load.add_argument("--graph", help="named graph to load into (default: the data graph)")
@@ -88,6 +161,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="submit an RDF file (or - for standard input) to a server's /api/submissions",
         description="Exit 0: accepted; 1: rejected with violations (nothing stored); "
         "2: unreadable input, refused or unreachable.",
+        **examples(
+            "citypact submit tests/data/valid/new-agreement.ttl --server http://127.0.0.1:8000 "
+            '--token change-me --note "MoU, Oct 2025"'
+        ),
     )
     smt.add_argument("file", help="RDF file, or - for standard input (Turtle unless --format)")
     smt.add_argument("--server", required=True, help="base URL, e.g. http://127.0.0.1:8000")
@@ -97,8 +174,8 @@ def build_parser() -> argparse.ArgumentParser:
     smt.add_argument("--note", help="a note stored with the submission")
     smt.add_argument("--source", help="the source of the submitted facts (URL)")
     smt.add_argument("--strict", action="store_true", help="warnings are rejected too")
-    smt.add_argument("--lang", default="en", help="language of messages: en or id")
-    smt.add_argument("--timeout", type=float, default=300, help="seconds to wait")
+    smt.add_argument("--lang", choices=MESSAGE_LANGUAGES, default="en", help="language of messages")
+    smt.add_argument("--timeout", type=seconds, default=300, help="seconds to wait")
     smt.set_defaults(func=cmd_submit)
     # --- extract: begin ---
     ext = sub.add_parser(
@@ -107,6 +184,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Read a news article (plain text or HTML; - for standard input), match it "
         "against the graph's names and write the proposed statements, each with its evidence, "
         "validated against the bundled graph. Exit 0: conforms; 1: violations; 2: unreadable.",
+        **examples("citypact extract tests/data/articles/001_054a8cbca290f82a.txt --lang id"),
     )
     ext.add_argument("article", help="article file (.txt or .html), or - for standard input")
     ext.add_argument("--lang", choices=("id", "ms", "en"), help="language (default: detected)")
@@ -121,6 +199,14 @@ def build_parser() -> argparse.ArgumentParser:
     qry = sub.add_parser(
         "query",
         help="run a SPARQL query: a name from queries/, a .rq file, or query text",
+        description="Run a SPARQL query on the store (--data-dir, read-only when it exists) or "
+        "on a SPARQL endpoint (--endpoint) and print the answer. Exit 0: answered; 2: a query "
+        "that is unknown or does not parse, or a store that cannot be read.",
+        **examples(
+            "citypact query partners_by_sector",
+            "citypact query queries/city_partners.rq --output json",
+            "citypact query 'SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 5' --output csv",
+        ),
     )
     qry.add_argument("query", help="query name (e.g. partners_by_sector), .rq file or text")
     qry.add_argument(
@@ -130,7 +216,7 @@ def build_parser() -> argparse.ArgumentParser:
         default="table",
         help="output format (default: table)",
     )
-    qry.add_argument("--timeout", type=float, help="seconds (default CITYPACT_QUERY_TIMEOUT)")
+    qry.add_argument("--timeout", type=seconds, help="seconds (default CITYPACT_QUERY_TIMEOUT)")
     store_options(qry)
     qry.set_defaults(func=cmd_query)
 
@@ -142,6 +228,7 @@ def build_parser() -> argparse.ArgumentParser:
         "the ontology documentation, the dataset description, the dumps, a sitemap and "
         "web-server configuration doing content negotiation (nginx/, .htaccess) into DIR: a new "
         "or empty directory, or an earlier export (which is replaced).",
+        **examples("citypact export-site /tmp/citypact-site --site-url https://data.example.org"),
     )
     exp.add_argument("directory", type=Path, help="output directory")
     exp.add_argument("--base-iri", help="base IRI of the entities (CITYPACT_BASE_IRI)")
@@ -158,6 +245,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="write a synthetic dataset that conforms to the shapes (for benchmarks)",
         description="Stream a synthetic CityPact graph to a Turtle file: the same seed gives "
         "the same file. About 235 triples per city with four agreements.",
+        **examples("citypact generate /tmp/synthetic.ttl --cities 100 --agreements 400 --seed 2"),
     )
     gen.add_argument("output", type=Path, help="Turtle file to write")
     gen.add_argument("--cities", type=int, default=1000, help="number of cities (default 1000)")
@@ -178,7 +266,7 @@ def build_parser() -> argparse.ArgumentParser:
         p.add_argument("--submitter", help="who submits")
         p.add_argument("--note", help="a note stored with the submission")
         p.add_argument("--strict", action="store_true", help="warnings are rejected too")
-        p.add_argument("--timeout", type=float, default=300, help="seconds to wait for a server")
+        p.add_argument("--timeout", type=seconds, default=300, help="seconds to wait for a server")
         p.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
 
     imp = sub.add_parser(
@@ -188,11 +276,22 @@ def build_parser() -> argparse.ArgumentParser:
         "country), print what is new, reused or already present, validate, and store all as one "
         "submission (local store, or --server). Exit 0: stored or nothing new; 1: records that "
         "cannot be mapped or violations (nothing stored); 2: unreadable input or unreachable.",
+        **examples(
+            "citypact import wikidata tests/data/import/wikidata-twinning.json",
+            "citypact import csv examples/sister-cities.csv --skip-bad",
+        ),
     )
     imp_sub = imp.add_subparsers(dest="source", required=True)
     iwd = imp_sub.add_parser(
         "wikidata",
         help="SPARQL JSON results of queries/external/wikidata_twinning.rq (see README)",
+        **examples(
+            "citypact import wikidata tests/data/import/wikidata-twinning.json",
+            "citypact import wikidata twinning.json --endpoint https://query.wikidata.org/sparql "
+            "--item Q3630 --item Q1865",
+            "citypact import wikidata tests/data/import/wikidata-twinning.json "
+            "--server http://127.0.0.1:8000 --token change-me",
+        ),
     )
     iwd.add_argument(
         "file", nargs="?", type=Path, help="results file (with --endpoint: where to save them)"
@@ -209,29 +308,50 @@ def build_parser() -> argparse.ArgumentParser:
         "csv",
         help="a sister-city table: city, country, partner, partner_country, agreement_type, "
         "date or year, sectors, source_url[, city_wikidata, partner_wikidata] (see README)",
+        **examples(
+            "citypact import csv examples/sister-cities.csv",
+            "citypact import csv examples/sister-cities.csv --skip-bad --data-dir var/store",
+        ),
     )
     icsv.add_argument("file", type=Path, help="CSV file (UTF-8, comma-separated, header row)")
     import_options(icsv)
     icsv.set_defaults(func=cmd_import_csv)
+    bulk_commands.add_parser(imp_sub, examples)
 
-    out = sub.add_parser("export", help="give partnerships back to Wikidata (QuickStatements)")
+    out = sub.add_parser(
+        "export",
+        help="give partnerships back to Wikidata (QuickStatements)",
+        **examples("citypact export wikidata -o statements.txt"),
+    )
     out_sub = out.add_subparsers(dest="target", required=True)
     qs = out_sub.add_parser(
         "wikidata",
         help="QuickStatements (P190 with P580 and S854, both directions) for what Wikidata lacks",
         description="Only partnerships whose two places have a Wikidata item (cp:wikidataItem) "
         "and a source with a URL are exported; the others are counted.",
+        **examples(
+            "citypact export wikidata -o statements.txt",
+            "citypact export wikidata --compare tests/data/import/wikidata-twinning.json",
+        ),
     )
     qs.add_argument("--compare", type=Path, metavar="FILE.json", help="Wikidata results to skip")
     qs.add_argument("--output", "-o", type=Path, help="write the statements to a file")
     qs.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
     qs.set_defaults(func=cmd_export_wikidata)
 
-    dif = sub.add_parser("diff", help="compare our partnerships with Wikidata's")
+    dif = sub.add_parser(
+        "diff",
+        help="compare our partnerships with Wikidata's",
+        **examples("citypact diff wikidata tests/data/import/wikidata-twinning.json"),
+    )
     dif_sub = dif.add_subparsers(dest="target", required=True)
     dwd = dif_sub.add_parser(
         "wikidata",
         help="partnerships on one side only, and start dates that disagree, as a table",
+        **examples(
+            "citypact diff wikidata tests/data/import/wikidata-twinning.json",
+            "citypact diff wikidata tests/data/import/wikidata-twinning.json --format csv",
+        ),
     )
     dwd.add_argument("file", type=Path, help="results of queries/external/wikidata_twinning.rq")
     dwd.add_argument("--format", choices=("markdown", "csv"), default="markdown")
@@ -242,10 +362,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the ``citypact`` console script."""
+    """Entry point of the ``citypact`` console script: the command's exit code (0 ok,
+    1 validation failed, 2 unreadable input or bad usage; argparse exits 2 on its own)."""
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
+    except UsageError as err:
+        say_error(str(err))
+        return EXIT_INPUT
     except KeyboardInterrupt:
         return 130

@@ -4,19 +4,29 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from pathlib import Path
 
+import pyoxigraph as ox
 from rdflib import Graph
 
 from citypact import rdf_io
-from citypact.cli.common import EXIT_INPUT, EXIT_INVALID, EXIT_OK, say_error, settings_from
+from citypact.cli.common import (
+    EXIT_INPUT,
+    EXIT_INVALID,
+    EXIT_OK,
+    UsageError,
+    say_error,
+    settings_from,
+    web_address,
+)
 from citypact.curation.client import post_submission, submission_url
 from citypact.curation.submissions import SubmissionRefused, SubmissionService, skolemize
 from citypact.store.backends import ensure_bundled_data, open_store
 from citypact.store.embedded import EmbeddedStore
-from citypact.store.port import DATA_GRAPH, QueryOptions, StoreError
+from citypact.store.port import DATA_GRAPH, QueryOptions, QuerySyntaxError, StoreError
 from citypact.store.queries import QueryError, QueryRegistry
 from citypact.validation import reports
 from citypact.validation.incremental import IncrementalValidator
@@ -25,13 +35,7 @@ from citypact.validation.validator import Validator, bundled_data_graph
 
 def cmd_validate(args: argparse.Namespace) -> int:
     """Validate files as additions to the bundled graph, or the bundled graph alone."""
-    fmt = None
-    if args.format:
-        try:
-            fmt = rdf_io.format_by_name(args.format)
-        except ValueError as err:
-            say_error(str(err))
-            return EXIT_INPUT
+    fmt = _format_option(args.format)
     additions = Graph()
     try:
         for path in args.files:
@@ -77,22 +81,41 @@ def cmd_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if report.conforms(args.strict) else EXIT_INVALID
 
 
-def cmd_submit(args: argparse.Namespace) -> int:
-    """Send a file (or standard input) to a server's /api/submissions."""
-
+def _format_option(name: str | None) -> rdf_io.RdfFormat | None:
+    """The RDF format ``--format`` names (None without it); :class:`UsageError` naming it."""
+    if not name:
+        return None
     try:
-        fmt = (
-            rdf_io.format_by_name(args.format)
-            if args.format
-            else (
-                rdf_io.format_by_name("turtle")
-                if args.file == "-"
-                else rdf_io.format_for_path(args.file)
-            )
-        )
-        body = sys.stdin.buffer.read() if args.file == "-" else Path(args.file).read_bytes()
-    except (ValueError, OSError) as err:
-        say_error(str(err))
+        return rdf_io.format_by_name(name)
+    except ValueError as err:
+        raise UsageError(f"--format: {err}") from None
+
+
+def cmd_submit(args: argparse.Namespace) -> int:
+    """Send a file (or standard input) to a server's /api/submissions.
+
+    The file is parsed here first, with the server's parser, so a syntax error names the file,
+    line and column (exit 2) before anything is sent.
+    """
+    fmt = _format_option(args.format)
+    stdin = args.file == "-"
+    source = "<stdin>" if stdin else args.file
+    if fmt is None:
+        try:
+            fmt = rdf_io.format_by_name("turtle") if stdin else rdf_io.format_for_path(args.file)
+        except ValueError as err:  # the message asks for --format
+            say_error(str(err))
+            return EXIT_INPUT
+    try:
+        body = sys.stdin.buffer.read() if stdin else Path(args.file).read_bytes()
+    except OSError as err:
+        say_error(f"cannot read {source}: {err.strerror or err}")
+        return EXIT_INPUT
+    try:
+        base = None if stdin else Path(args.file).resolve().as_uri()
+        rdf_io.parse_quads(body, fmt, source, base_iri=base)
+    except rdf_io.RdfInputError as err:
+        say_error(f"cannot parse {err}")
         return EXIT_INPUT
     url = submission_url(
         args.server,
@@ -118,26 +141,48 @@ def cmd_serve(args: argparse.Namespace) -> int:
     settings = settings_from(args)
     host = args.host or settings.host
     port = args.port or settings.port
+    if settings.backend == "embedded":
+        # Opened once here, so a directory that cannot be a store (a file, one another process
+        # holds) is reported by name rather than as a failed start-up of the app.
+        try:
+            open_store(settings).close()
+        except StoreError as err:
+            say_error(str(err))
+            return EXIT_INPUT
     try:
         app = create_app(settings)
     except QueryError as err:
         say_error(str(err))
         return EXIT_INPUT
     print(f"CityPact serving on http://{host}:{port}/ ({settings.backend} store)", flush=True)
-    uvicorn.run(
-        app,
-        host=host,
-        port=port,
-        log_level=settings.log_level,
-        log_config=log_config(settings.log_level),
-        access_log=False,  # the request-id middleware logs each request, with its id
-    )
+    try:
+        uvicorn.run(
+            app,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            log_config=log_config(settings.log_level),
+            access_log=False,  # the request-id middleware logs each request, with its id
+        )
+    except SystemExit as stop:  # uvicorn exits 3 when it cannot start (logged above)
+        if stop.code in (None, 0):
+            return EXIT_OK
+        say_error(f"cannot serve on {host}:{port} (--host, --port): see the error above")
+        return EXIT_INPUT
     return EXIT_OK
 
 
 def cmd_load(args: argparse.Namespace) -> int:
     """Load RDF files into the store (embedded by default, or --endpoint)."""
     settings = settings_from(args)
+    for path in args.files:
+        if not path.is_file():
+            raise UsageError(f"cannot read {path}: no such file")
+    if args.graph:
+        try:
+            ox.NamedNode(args.graph)
+        except ValueError as err:
+            raise UsageError(f"--graph: not an absolute IRI: {args.graph!r} ({err})") from None
     try:
         store = open_store(settings)
     except StoreError as err:
@@ -160,6 +205,9 @@ def cmd_load(args: argparse.Namespace) -> int:
     except (rdf_io.RdfInputError, ValueError) as err:
         say_error(f"cannot load {err}")
         return EXIT_INPUT
+    except OSError as err:
+        say_error(f"cannot read {err.filename}: {err.strerror or err}")
+        return EXIT_INPUT
     except StoreError as err:
         say_error(str(err))
         return EXIT_INPUT
@@ -167,14 +215,26 @@ def cmd_load(args: argparse.Namespace) -> int:
         store.close()
 
 
-def _resolve_query(text: str) -> str:
+_QUERY_NAME = re.compile(r"[\w.-]+")
+
+
+def _resolve_query(text: str) -> tuple[str, str]:
+    """The query text and what to call it in messages: a name from queries/, a .rq file or
+    the text itself. :class:`UsageError` for a name that is not known or a missing file."""
     registry = QueryRegistry()
     if text in registry:
-        return registry[text].text
+        return registry[text].text, f"query {text!r}"
     path = Path(text)
-    if path.suffix == ".rq" and path.is_file():
-        return path.read_text(encoding="utf-8")
-    return text
+    if path.suffix == ".rq":
+        try:
+            return path.read_text(encoding="utf-8"), str(path)
+        except (OSError, UnicodeDecodeError) as err:
+            reason = err.strerror if isinstance(err, OSError) else "not UTF-8 text"
+            raise UsageError(f"cannot read {path}: {reason or err}") from None
+    if _QUERY_NAME.fullmatch(text):  # a bare word is never a query: a misspelt name
+        known = ", ".join(sorted(q.name for q in registry))
+        raise UsageError(f"no query named {text!r} in queries/ (known: {known})")
+    return text, "the query"
 
 
 def cmd_query(args: argparse.Namespace) -> int:
@@ -182,8 +242,8 @@ def cmd_query(args: argparse.Namespace) -> int:
     from citypact.store.output import render_result
 
     settings = settings_from(args)
+    text, name = _resolve_query(args.query)
     try:
-        text = _resolve_query(args.query)
         # Read-only beside a running server; a new store is created and loaded first.
         existing = settings.backend == "embedded" and settings.data_dir.is_dir()
         store = open_store(settings, read_only=existing)
@@ -201,9 +261,12 @@ def cmd_query(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(render_result(result, args.output))
         return EXIT_OK
+    except QuerySyntaxError as err:
+        say_error(f"{name} does not parse: {err}")
+        return EXIT_INPUT
     except StoreError as err:
-        say_error(str(err))
-        return EXIT_INVALID if err.status < 500 else EXIT_INPUT
+        say_error(f"{name}: {err}" if err.status < 500 else str(err))
+        return EXIT_INPUT
     finally:
         store.close()
 
@@ -212,13 +275,22 @@ def cmd_generate(args: argparse.Namespace) -> int:
     """Write a synthetic dataset (streamed Turtle) for benchmarks and tests."""
     from citypact.generator import GeneratorConfig, generate
 
+    if args.cities < 2:
+        raise UsageError(f"--cities: at least 2 are needed for a partnership, got {args.cities}")
+    if args.agreements < 1:
+        raise UsageError(f"--agreements: at least 1 is needed, got {args.agreements}")
+    if not args.namespace.endswith(("/", "#")):
+        raise UsageError(f"--namespace: must end with '/' or '#', got {args.namespace!r}")
     try:
         config = GeneratorConfig(
             cities=args.cities, agreements=args.agreements, seed=args.seed, namespace=args.namespace
         )
         stats = generate(config, args.output)
-    except (ValueError, OSError) as err:
+    except ValueError as err:
         say_error(str(err))
+        return EXIT_INPUT
+    except OSError as err:
+        say_error(f"cannot write {args.output}: {err.strerror or err}")
         return EXIT_INPUT
     print(f"{args.output}: {stats.triples} triples (synthetic, seed {args.seed})")
     return EXIT_OK
@@ -229,9 +301,10 @@ def cmd_export_site(args: argparse.Namespace) -> int:
     from citypact.publishing.linked_data import IriSpace
     from citypact.publishing.static_export import ExportError, export_site
 
-    settings = settings_from(args)
-    if args.base_iri:
-        settings = settings.model_copy(update={"base_iri": args.base_iri})
+    base = {"base_iri": args.base_iri.rstrip("/") + "/"} if args.base_iri else {}
+    settings = settings_from(args, **base)
+    if args.site_url:
+        web_address("--site-url", args.site_url)
     if settings.backend == "remote":
         say_error("export-site reads the embedded store (--data-dir), not a remote endpoint")
         return EXIT_INPUT

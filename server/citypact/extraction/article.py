@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from html.parser import HTMLParser
+from urllib.parse import urljoin
 
 from citypact.extraction.dates import WEEKDAY_NAMES, date_in_url, find_dates, first_date, parse_date
 
@@ -23,6 +24,8 @@ _DATELINE_HEAD = re.compile(r"^(?P<head>[A-Z][^\n]{1,59}?)\s*(?:--|[–—:-]\s)
 _DOMAIN = re.compile(r"\.(?:com|co\.id|co|id|my|net|org|news)\b", re.I)
 _SKIP_LINES = {"avatar photo", "×", "x", "sebarkan artikel ini", "share this article", "share"}
 _BLOCK_TAGS = {"p", "div", "br", "h1", "h2", "h3", "h4", "li", "article", "section", "title"}
+# An absolute http(s) URL that is also a valid IRI (the source's schema:url is an IRI).
+_WEB_ADDRESS = re.compile(r"https?://[^\s<>\"{}|\\^`]+")
 
 
 @dataclass
@@ -104,11 +107,19 @@ def read_article(raw: str, filename: str | None = None, url: str | None = None) 
     published, is kept as its URL unless the HTML names one, and gives its date when the
     text has none with a year (news URLs often carry it: ``/2023/08/02/``, ``/20250527/``)."""
     article = _from_html(raw, filename) if _HTML.match(raw) else _from_text(raw, filename)
-    if url:
-        article.url = article.url or url
+    article.url = _web_address(article.url, url)
     if article.url and (day := date_in_url(article.url)):
         article.set_date(day)
     return article
+
+
+def _web_address(own: str | None, given: str | None) -> str | None:
+    """The article's URL as an absolute http(s) IRI: the page's own (``og:url``, canonical;
+    resolved against ``given`` when relative), else ``given``; None when neither is one."""
+    for candidate in (urljoin(given or "", own or ""), given):
+        if candidate and _WEB_ADDRESS.fullmatch(candidate):
+            return candidate
+    return None
 
 
 def _from_html(raw: str, filename: str | None) -> Article:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from citypact.store.port import Store
+from citypact.store.port import QueryOptions, Store
 from citypact.store.queries import QueryRegistry
 
 _TOKEN = re.compile(r"[^\W_]+(?:['’][^\W_]+)*['’]?|&", re.UNICODE)
@@ -118,7 +118,7 @@ class Gazetteer:
     @classmethod
     def from_store(cls, store: Store, queries: QueryRegistry) -> Gazetteer:
         """The gazetteer of a store's graph (queries/extraction/labels.rq)."""
-        rows = store.select(queries["labels"].bind()).rows
+        rows = store.select(queries["labels"].bind(), QueryOptions.whole_graph()).rows
         entries = [
             Entry(URIRef(r["entity"].value), r["kind"].value, r["label"].value) for r in rows
         ]

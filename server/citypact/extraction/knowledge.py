@@ -12,8 +12,10 @@ from rdflib import URIRef
 
 from citypact import resources
 from citypact.extraction.gazetteer import Gazetteer, normalise
-from citypact.store.port import Store
+from citypact.store.port import QueryOptions, Store
 from citypact.store.queries import QueryRegistry
+
+WHOLE = QueryOptions.whole_graph()  # the extractor reads every name and tie the graph holds
 
 
 def extraction_queries() -> QueryRegistry:
@@ -61,17 +63,17 @@ class Knowledge:
         """Read everything from a store with the queries of ``queries/extraction/``."""
         queries = queries or extraction_queries()
         known = cls(Gazetteer.from_store(store, queries), queries=queries, store=store)
-        for row in store.select(queries["posts"].bind()).rows:
+        for row in store.select(queries["posts"].bind(), WHOLE).rows:
             post = URIRef(row["post"].value)
             known.post_government[post] = URIRef(row["government"].value)
             if row.get("place") is not None:
                 known.post_place[post] = URIRef(row["place"].value)
-        for row in store.select(queries["governments"].bind()).rows:
+        for row in store.select(queries["governments"].bind(), WHOLE).rows:
             known.government_of_place.setdefault(
                 URIRef(row["place"].value), URIRef(row["government"].value)
             )
         tenures: dict[tuple[str, str, str | None, str | None], Tenure] = {}
-        for row in store.select(queries["tenures"].bind()).rows:
+        for row in store.select(queries["tenures"].bind(), WHOLE).rows:
             start, end = _day(row.get("start")), _day(row.get("end"))
             key = (row["person"].value, row["post"].value, str(start), str(end))
             tenure = tenures.setdefault(
@@ -82,7 +84,7 @@ class Knowledge:
                 tenure.attested.add(attested)
         known.tenures = list(tenures.values())
         members: dict[URIRef, set[URIRef]] = defaultdict(set)
-        for row in store.select(queries["partners"].bind()).rows:
+        for row in store.select(queries["partners"].bind(), WHOLE).rows:
             members[URIRef(row["partnership"].value)].add(URIRef(row["government"].value))
         for partnership, governments in members.items():
             if len(governments) == 2:
@@ -90,7 +92,7 @@ class Knowledge:
         for row in store.select(queries["broader_sectors"].bind()).rows:
             known.broader[URIRef(row["sector"].value)].add(URIRef(row["broader"].value))
         publishers: dict[str, set[URIRef]] = defaultdict(set)
-        for row in store.select(queries["sources"].bind()).rows:
+        for row in store.select(queries["sources"].bind(), WHOLE).rows:
             source = URIRef(row["source"].value)
             for name in ("title", "url", "localCopy"):
                 if row.get(name) is not None:

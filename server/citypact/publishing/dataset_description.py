@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pyoxigraph as ox
 from rdflib import Literal
@@ -17,6 +18,7 @@ from rdflib import Literal
 from citypact.namespaces import ONTOLOGY_IRI, SECTOR_SCHEME
 from citypact.publishing.dumps import DUMPS
 from citypact.publishing.linked_data import IriSpace, linked_data_queries, sort_triples
+from citypact.store.backends import META_GRAPH
 from citypact.store.port import QueryOptions, Store
 
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -25,6 +27,8 @@ _DCAT = "http://www.w3.org/ns/dcat#"
 _DCT = "http://purl.org/dc/terms/"
 _FOAF = "http://xmlns.com/foaf/0.1/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+_RDFS = "http://www.w3.org/2000/01/rdf-schema#"
+_SD = "http://www.w3.org/ns/sparql-service-description#"
 LICENSE = "https://creativecommons.org/licenses/by/4.0/"
 PUBLISHER = "CityPact contributors"
 IANA_MEDIA = "https://www.iana.org/assignments/media-types/"
@@ -85,6 +89,26 @@ def dataset_state(store: Store, timeout: float = 30.0) -> DatasetState:
     return DatasetState(count, latest, released)
 
 
+@dataclass(frozen=True)
+class EndpointSize:
+    """What a count over the SPARQL endpoint's default graph sees (``endpoint_size.rq``)."""
+
+    triples: int
+    bookkeeping: int
+
+
+def endpoint_size(store: Store, timeout: float = 30.0) -> EndpointSize:
+    """Triples in the endpoint's union default graph, and those of the bookkeeping graph."""
+    rows = store.select(
+        linked_data_queries()["endpoint_size"].bind(), QueryOptions(timeout=timeout)
+    )
+    row = rows.rows[0] if rows.rows else {}
+    return EndpointSize(
+        int(row["endpointTriples"].value) if "endpointTriples" in row else 0,
+        int(row["bookkeepingTriples"].value) if "bookkeepingTriples" in row else 0,
+    )
+
+
 def _iri(value: str) -> ox.NamedNode:
     return ox.NamedNode(value)
 
@@ -124,7 +148,20 @@ def describe_dataset(
             language="en",
         ),
     )
-    t.add(ds, _DCT + "license", _iri(LICENSE))
+    sources = store.select(queries["source_graphs"].bind(), options).rows
+    if sources:
+        t.add(
+            ds,
+            _DCT + "rights",
+            ox.Literal(
+                "Licences differ by named graph: CityPact's own graphs (the ontology, the curated "
+                "data, the submissions) are CC BY 4.0; each outside source's graph keeps its "
+                "licence and attribution (see each void:subset).",
+                language="en",
+            ),
+        )
+    else:
+        t.add(ds, _DCT + "license", _iri(LICENSE))
     publisher = ox.BlankNode("publisher")
     t.add(ds, _DCT + "publisher", publisher)
     t.add(publisher, str(_RDF_TYPE.value), _iri(_FOAF + "Organization"))
@@ -146,16 +183,65 @@ def describe_dataset(
     if size:
         t.add(ds, _VOID + "triples", _int(int(size[0]["triples"].value)))
         t.add(ds, _VOID + "entities", _int(int(size[0]["entities"].value)))
+    endpoint = endpoint_size(store, timeout)
+    t.add(
+        ds,
+        _RDFS + "comment",
+        ox.Literal(
+            "void:triples counts the distinct triples of the published graphs, as the dumps "
+            "hold them. The SPARQL endpoint's default graph also holds the bookkeeping graph "
+            f"<{META_GRAPH}> (the load marker and each submission's provenance, "
+            f"{endpoint.bookkeeping} triples), and a count there counts a triple once for each "
+            f"graph that states it: it finds {endpoint.triples} triples. The service "
+            "description at /sparql gives both figures as void:triples of its graphs.",
+            language="en",
+        ),
+    )
     for number, row in enumerate(parts, start=1):
         part = ox.BlankNode(f"class{number}")
         t.add(ds, _VOID + "classPartition", part)
         t.add(part, _VOID + "class", row["class"])  # type: ignore[arg-type]
         t.add(part, _VOID + "entities", _int(int(row["entities"].value)))
-    _distributions(t, ds, space, sparql)
+    _distributions(t, ds, space, sparql, mixed=bool(sources))
+    for number, row in enumerate(sources, start=1):
+        _source_subset(t, ds, space, number, row)
     return sort_triples(t)
 
 
-def _distributions(t: _Triples, ds: ox.NamedNode, space: IriSpace, sparql: ox.NamedNode) -> None:
+def source_dump_name(graph: str) -> str:
+    """The file name of one source graph's dump: ``source-{key}.nq.gz``."""
+    return f"source-{graph.rsplit('/', 1)[-1]}.nq.gz"
+
+
+def _source_subset(t: _Triples, ds: ox.NamedNode, space: IriSpace, number: int, row: Any) -> None:
+    """A void:subset per outside source's graph: its licence, size, dump and dataset node."""
+    part = ox.BlankNode(f"source{number}")
+    graph = row["graph"].value
+    t.add(ds, _VOID + "subset", part)
+    t.add(part, str(_RDF_TYPE.value), _iri(_VOID + "Dataset"))
+    t.add(part, str(_RDF_TYPE.value), _iri(_DCAT + "Dataset"))
+    t.add(part, _SD + "name", _iri(graph))
+    if "title" in row:
+        t.add(part, _DCT + "title", row["title"])
+    t.add(part, _DCT + "license", row["licence"])
+    if "rights" in row:
+        t.add(part, _DCT + "rights", row["rights"])
+    t.add(part, _DCT + "source", row["dataset"])
+    t.add(part, _VOID + "triples", _int(int(row["triples"].value)))
+    url = _iri(f"{space.base}dumps/{source_dump_name(graph)}")
+    t.add(part, _VOID + "dataDump", url)
+    dist = ox.BlankNode(f"sourceDump{number}")
+    t.add(part, _DCAT + "distribution", dist)
+    t.add(dist, str(_RDF_TYPE.value), _iri(_DCAT + "Distribution"))
+    t.add(dist, _DCAT + "downloadURL", url)
+    t.add(dist, _DCAT + "mediaType", _iri(IANA_MEDIA + "application/n-quads"))
+    t.add(dist, _DCAT + "compressFormat", _iri(IANA_MEDIA + "application/gzip"))
+    t.add(dist, _DCT + "license", row["licence"])
+
+
+def _distributions(
+    t: _Triples, ds: ox.NamedNode, space: IriSpace, sparql: ox.NamedNode, mixed: bool = False
+) -> None:
     """void:dataDump and a dcat:Distribution per dump; the endpoint as a dcat:DataService."""
     for number, dump in enumerate(DUMPS, start=1):
         url = _iri(f"{space.base}dumps/{dump.name}")
@@ -169,7 +255,19 @@ def _distributions(t: _Triples, ds: ox.NamedNode, space: IriSpace, sparql: ox.Na
         t.add(dist, _DCAT + "mediaType", _iri(IANA_MEDIA + dump.content_type))
         if dump.gzipped:
             t.add(dist, _DCAT + "compressFormat", _iri(IANA_MEDIA + dump.media_type))
-        t.add(dist, _DCT + "license", _iri(LICENSE))
+        if mixed:
+            t.add(
+                dist,
+                _DCT + "rights",
+                ox.Literal(
+                    "Holds every published graph; licences differ by graph (CC BY 4.0 for "
+                    "CityPact's own, each source's own for its graph): see the dataset's "
+                    "void:subset descriptions, or download one source's graph on its own.",
+                    language="en",
+                ),
+            )
+        else:
+            t.add(dist, _DCT + "license", _iri(LICENSE))
     service, endpoint = ox.BlankNode("sparqlService"), ox.BlankNode("sparqlDistribution")
     t.add(ds, _DCAT + "distribution", endpoint)
     t.add(endpoint, str(_RDF_TYPE.value), _iri(_DCAT + "Distribution"))

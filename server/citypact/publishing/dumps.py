@@ -40,10 +40,13 @@ class Dump:
     gzipped: bool
     title: str
     content_type: str  # the RDF media type inside (differs from media_type when gzipped)
+    graph: str | None = None  # one source's graph only (``source-{key}.nq.gz``)
 
     @property
     def description(self) -> str:
         """What the file holds, for people."""
+        if self.graph is not None:
+            return f"the named graph {self.graph} alone, under its source's licence"
         if self.keeps_graphs:
             return "every published named graph, kept apart (ontology, data, each submission)"
         return "every published graph merged into one set of triples"
@@ -80,6 +83,30 @@ DUMPS: tuple[Dump, ...] = (
     ),
 )
 BY_NAME = {dump.name: dump for dump in DUMPS}
+SOURCE_GRAPH_PREFIX = graph_iri("source/")
+
+
+def source_dumps(store: ox.Store) -> list[Dump]:
+    """One N-Quads dump per outside source's graph (``source-{key}.nq.gz``), each under that
+    source's licence (VoID says which)."""
+    graphs = sorted(
+        g.value
+        for g in store.named_graphs()
+        if isinstance(g, ox.NamedNode) and g.value.startswith(SOURCE_GRAPH_PREFIX)
+    )
+    return [
+        Dump(
+            f"source-{g.rsplit('/', 1)[-1]}.nq.gz",
+            "application/gzip",
+            ox.RdfFormat.N_QUADS,
+            True,
+            True,
+            f"N-Quads, gzip-compressed: the graph of {g.rsplit('/', 1)[-1]}",
+            "application/n-quads",
+            g,
+        )
+        for g in graphs
+    ]
 
 
 def published_graphs(store: ox.Store) -> list[ox.NamedNode]:
@@ -130,7 +157,10 @@ def write_dump(store: ox.Store, dump: Dump, output: IO[bytes]) -> None:
     kwargs: dict[str, Any] = {}
     if dump.format in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG):
         kwargs["prefixes"] = {**PREFIXES, **EXTRA_PREFIXES}
-    items = published_quads(store) if dump.keeps_graphs else published_triples(store)
+    if dump.graph is not None:
+        items: Any = store.quads_for_pattern(None, None, None, ox.NamedNode(dump.graph))
+    else:
+        items = published_quads(store) if dump.keeps_graphs else published_triples(store)
     ox.serialize(items, sink, dump.format, **kwargs)
     if zipped is not None:
         zipped.close()

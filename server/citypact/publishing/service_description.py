@@ -13,6 +13,8 @@ from html import escape
 
 import pyoxigraph as ox
 
+from citypact.publishing.dataset_description import EndpointSize
+from citypact.store.backends import META_GRAPH
 from citypact.store.results import GRAPH_TYPES, RESULT_TYPES
 
 SD = "http://www.w3.org/ns/sparql-service-description#"
@@ -20,6 +22,8 @@ FORMATS = "http://www.w3.org/ns/formats/"
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _DCTERMS = "http://purl.org/dc/terms/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_VOID = "http://rdfs.org/ns/void#"
 
 PREFIXES = {"sd": SD, "formats": FORMATS, "rdfs": _RDFS, "dcterms": _DCTERMS}
 
@@ -54,8 +58,15 @@ def _named_graph(dataset: ox.BlankNode, iri: str) -> list[ox.Triple]:
     ]
 
 
-def _default_dataset(service: ox.BlankNode, named_graphs: Iterable[str]) -> list[ox.Triple]:
-    """sd:defaultDataset: the union default graph and the known named graphs (§3.2.8, §3.4.5)."""
+def _count(value: int) -> ox.Literal:
+    return ox.Literal(str(value), datatype=ox.NamedNode(_XSD + "integer"))
+
+
+def _default_dataset(
+    service: ox.BlankNode, named_graphs: Iterable[str], size: EndpointSize | None
+) -> list[ox.Triple]:
+    """sd:defaultDataset: the union default graph and the known named graphs (§3.2.8, §3.4.5),
+    with their sizes (void:triples, as in the Service Description's examples) when known."""
     dataset, default = ox.BlankNode(), ox.BlankNode()
     triples = [
         ox.Triple(service, _sd("defaultDataset"), dataset),
@@ -73,10 +84,33 @@ def _default_dataset(service: ox.BlankNode, named_graphs: Iterable[str]) -> list
     ]
     for iri in named_graphs:
         triples += _named_graph(dataset, iri)
+    if size is not None:
+        triples.append(ox.Triple(default, ox.NamedNode(_VOID + "triples"), _count(size.triples)))
+        node = ox.BlankNode()
+        graph = ox.BlankNode()
+        triples += [
+            ox.Triple(dataset, _sd("namedGraph"), node),
+            ox.Triple(node, _RDF_TYPE, _sd("NamedGraph")),
+            ox.Triple(node, _sd("name"), ox.NamedNode(META_GRAPH)),
+            ox.Triple(node, _sd("graph"), graph),
+            ox.Triple(graph, _RDF_TYPE, _sd("Graph")),
+            ox.Triple(graph, ox.NamedNode(_VOID + "triples"), _count(size.bookkeeping)),
+            ox.Triple(
+                graph,
+                ox.NamedNode(_RDFS + "comment"),
+                _text(
+                    "Bookkeeping: the load marker and the provenance of each submission. Part of "
+                    "the default graph, so counts over it include these triples; left out of the "
+                    "dumps and of the dataset's void:triples (/dataset)."
+                ),
+            ),
+        ]
     return triples
 
 
-def describe_service(endpoint: str, named_graphs: Iterable[str] = ()) -> list[ox.Triple]:
+def describe_service(
+    endpoint: str, named_graphs: Iterable[str] = (), size: EndpointSize | None = None
+) -> list[ox.Triple]:
     """The Service Description of the endpoint at ``endpoint`` (the request URL, no query).
 
     Implements https://www.w3.org/TR/sparql11-service-description/#vocab : sd:endpoint,
@@ -102,7 +136,7 @@ def describe_service(endpoint: str, named_graphs: Iterable[str] = ()) -> list[ox
     triples += [
         ox.Triple(service, _sd("resultFormat"), ox.NamedNode(iri)) for iri in FORMAT_IRIS.values()
     ]
-    return triples + _default_dataset(service, named_graphs)
+    return triples + _default_dataset(service, named_graphs, size)
 
 
 # The query page: the YASGUI editor (vendored, served from /static: no CDN) talking to this

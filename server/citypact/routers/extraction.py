@@ -25,7 +25,8 @@ router = APIRouter(tags=["extraction"])
 TEXT_TYPES = ("text/plain", "text/html", "application/xhtml+xml")
 LangParam = Annotated[str | None, Query(pattern="^(id|ms|en)$", description="Article language")]
 DateParam = Annotated[date | None, Query(description="The article's date (YYYY-MM-DD)")]
-_URL = re.compile(r"https?://\S{1,2000}")
+# An http(s) URL that is also an IRI: it becomes the source's schema:url.
+_URL = re.compile(r"https?://[^\s<>\"{}|\\^`]{1,2000}")
 UrlParam = Annotated[
     str | None,
     Query(

@@ -25,7 +25,7 @@ from starlette.concurrency import run_in_threadpool
 
 from citypact.http.errors import error_body
 from citypact.publishing.dataset_description import DatasetState, dataset_state, describe_dataset
-from citypact.publishing.dumps import BY_NAME, DUMPS, stream_dump
+from citypact.publishing.dumps import BY_NAME, DUMPS, source_dumps, stream_dump
 from citypact.publishing.html_pages import (
     DumpLink,
     Site,
@@ -423,7 +423,13 @@ async def _dataset(request: Request, choice: Choice, path: str) -> Response:
 @route("/dumps/", "The downloadable dumps of the graph", content_responses(["text/html"]))
 async def dumps_index(request: Request) -> HTMLResponse:
     """The list of dumps."""
-    links = [DumpLink(f"/dumps/{d.name}", d.title, d.media_type, d.description) for d in DUMPS]
+    store = request.app.state.store
+    listed = list(DUMPS)
+    if isinstance(store, EmbeddedStore):
+        listed += await in_thread(
+            source_dumps, store.oxigraph, timeout=_settings(request).query_timeout
+        )
+    links = [DumpLink(f"/dumps/{d.name}", d.title, d.media_type, d.description) for d in listed]
     return HTMLResponse(dumps_page(_site(request), links))
 
 
@@ -438,10 +444,12 @@ async def dumps_index(request: Request) -> HTMLResponse:
 async def dump(request: Request, name: str) -> Response:
     """A dump, streamed from the store as it is serialized (embedded store only)."""
     found = BY_NAME.get(name)
+    store = request.app.state.store
+    if found is None and isinstance(store, EmbeddedStore) and name.startswith("source-"):
+        found = next((d for d in source_dumps(store.oxigraph) if d.name == name), None)
     if found is None:
         known = ", ".join(d.name for d in DUMPS)
         return JSONResponse(error_body(404, f"no dump {name!r}; dumps: {known}"), 404)
-    store = request.app.state.store
     if not isinstance(store, EmbeddedStore):
         message = (
             "dumps are streamed from the embedded store; this server queries a remote SPARQL "

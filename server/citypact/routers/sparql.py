@@ -17,7 +17,7 @@ from typing import Any, NoReturn
 from urllib.parse import parse_qsl
 
 import pyoxigraph as ox
-from fastapi import APIRouter, HTTPException, Request, Response
+from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
 from fastapi.responses import HTMLResponse
 from fastapi.routing import APIRoute
 from rdflib import URIRef
@@ -25,6 +25,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from citypact.namespaces import ID
+from citypact.publishing.dataset_description import EndpointSize, dataset_state, endpoint_size
 from citypact.publishing.negotiation import negotiate
 from citypact.publishing.service_description import PREFIXES, describe_service, query_page
 from citypact.routers.models import content_responses, error_responses
@@ -409,6 +410,17 @@ async def run_query(request: Request, query: str, params: Params) -> Response:
     return Response(body, media_type=media_type)
 
 
+def _endpoint_size(app: FastAPI) -> EndpointSize:
+    """The default graph's size, counted again only when a submission changed the data."""
+    timeout = app.state.settings.query_timeout
+    state = dataset_state(app.state.store, timeout)
+    cached = getattr(app.state, "endpoint_size", None)
+    if cached is None or cached[0] != state.fingerprint:
+        cached = (state.fingerprint, endpoint_size(app.state.store, timeout))
+        app.state.endpoint_size = cached
+    return cached[1]  # type: ignore[no-any-return]
+
+
 def editor_examples(request: Request) -> list[tuple[str, str, str]]:
     """The named queries as examples for the editor: (name, question, text with Jakarta)."""
     return [(q.name, short_question(q), example_text(q)) for q in request.app.state.queries]
@@ -456,7 +468,8 @@ async def describe(request: Request, params: Params) -> Response:
         g for g in (ONTOLOGY_GRAPH, DATA_GRAPH) if await in_thread(store.has_graph, g, timeout=5)
     ]
     endpoint = str(request.url.replace(query="", fragment=""))
-    triples = describe_service(endpoint, graphs)
+    size = await in_thread(_endpoint_size, request.app, timeout=_settings(request).query_timeout)
+    triples = describe_service(endpoint, graphs, size)
     return Response(serialize_graph(triples, media_type, PREFIXES), media_type=media_type)
 
 

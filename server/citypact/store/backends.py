@@ -33,20 +33,27 @@ def open_store(settings: Settings, read_only: bool = False) -> Store:
     return EmbeddedStore(settings.data_dir, read_only=read_only)
 
 
-def ensure_bundled_data(store: Store) -> bool:
+def ensure_bundled_data(store: Store, built: bool | None = None) -> bool:
     """Load the bundled ontology and data into their named graphs unless already loaded.
 
-    Returns True when it loaded. A marker written last (in the meta graph) records a complete
-    load, so starting on an existing store never parses the bundled files again, and a load
-    cut short is simply done again.
+    With ``built`` (default: ``CITYPACT_BUNDLE=full``), the graphs built from the pinned raw
+    inputs (``data/built/*.nq.gz``, one named graph per source) are loaded too. Returns True
+    when it loaded. A marker written last (in the meta graph) records a complete load, so
+    starting on an existing store never parses the bundled files again, and a load cut short
+    is simply done again.
     """
     marker = f"ASK {{ GRAPH <{META_GRAPH}> {{ <{DATA_GRAPH}> <{_LOADED}> ?v }} }}"
     if store.ask(marker):
         return False
+    if built is None:
+        built = Settings().bundle == "full"
     for path in resources.ontology_files():
         store.load_file(path, graph=ONTOLOGY_GRAPH)
     for path in resources.data_files():
         store.load_file(path, graph=DATA_GRAPH)
+    if built:
+        for path in resources.built_files():
+            store.load_file(path)  # N-Quads: each quad names its graph
     store.update(
         f'INSERT DATA {{ GRAPH <{META_GRAPH}> {{ <{DATA_GRAPH}> <{_LOADED}> "{__version__}" }} }}'
     )

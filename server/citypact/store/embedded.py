@@ -8,6 +8,7 @@ the GIL while it evaluates, so queries run in worker threads without blocking th
 from __future__ import annotations
 
 import errno
+import gzip
 import logging
 import os
 from collections.abc import Iterable
@@ -56,6 +57,10 @@ def write_failure(err: OSError) -> StoreError:
 def _is_read_only_failure(err: OSError) -> bool:
     text = str(err).lower()
     return err.errno in _READ_ONLY_ERRNOS or "read-only" in text or "permission denied" in text
+
+
+PROGRESS_THRESHOLD = 5_000_000
+"""Files larger than this (bytes) get a progress bar when loaded with ``progress``."""
 
 
 class EmbeddedStore(Store):
@@ -164,7 +169,8 @@ class EmbeddedStore(Store):
         return len(batch)
 
     def load_file(self, path: Path, graph: str | None = None, progress: bool = False) -> int:
-        """Bulk-load a file; shows a progress bar on large files when ``progress``.
+        """Bulk-load a file; with ``progress``, files over :data:`PROGRESS_THRESHOLD` bytes draw
+        a progress bar on standard error.
 
         The bulk loader skips the transaction log; loading is meant for setting a store up.
         """
@@ -176,11 +182,15 @@ class EmbeddedStore(Store):
         with open(path, "rb") as handle:
             reader: Any = handle
             bar = None
-            if progress and size > 5_000_000:
+            if progress and size > PROGRESS_THRESHOLD:
                 from tqdm import tqdm
+                from tqdm.utils import CallbackIOWrapper
 
                 bar = tqdm(total=size, unit="B", unit_scale=True, desc=path.name)
-                reader = bar.wrapattr(handle, "read")
+                # A file whose read() advances the bar (tqdm's wrapattr is a context manager).
+                reader = CallbackIOWrapper(bar.update, handle, "read")
+            if path.suffix.lower() == ".gz":
+                reader = gzip.GzipFile(fileobj=reader, mode="rb")
             try:
                 kwargs: dict[str, Any] = {} if fmt.datasets else {"to_graph": target}
                 self._store.bulk_load(
@@ -191,6 +201,8 @@ class EmbeddedStore(Store):
                 )
             except SyntaxError as err:
                 raise rdf_io.RdfInputError(str(path), str(err), err.lineno, err.offset) from None
+            except (EOFError, gzip.BadGzipFile) as err:
+                raise rdf_io.RdfInputError(str(path), f"not a whole gzip file: {err}") from None
             finally:
                 if bar is not None:
                     bar.close()

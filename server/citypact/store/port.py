@@ -91,6 +91,10 @@ class GraphResult:
 
 QueryResult = SelectResult | AskResult | GraphResult
 
+WHOLE_GRAPH_RESULTS = 20_000_000
+"""The result cap of the server's own reads of a whole graph (a bulk import's state, the
+extractor's gazetteer): never of a request's query, which keeps ``max_results``."""
+
 
 @dataclass(frozen=True)
 class QueryOptions:
@@ -100,6 +104,11 @@ class QueryOptions:
     max_results: int = 100_000
     default_graphs: Sequence[str] = ()
     named_graphs: Sequence[str] = ()
+
+    @classmethod
+    def whole_graph(cls, timeout: float = 300.0) -> QueryOptions:
+        """Options for the server's own reads of a whole graph (see WHOLE_GRAPH_RESULTS)."""
+        return cls(timeout=timeout, max_results=WHOLE_GRAPH_RESULTS)
 
 
 class Deadline:

@@ -10,7 +10,9 @@ city, country             the local side (names in any language, matched case-in
 partner, partner_country  the partner place and its country
 agreement_type            a document type (``letter-of-intent``, ``LOI``, ``MoU``, ``Nota
                           Kesepahaman``, ``proclamation``, ...) or a partnership type
-                          (``sister city``, ``friendship city``, ``cooperation``)
+                          (``sister city``, ``friendship city``, ``cooperation``); a document
+                          type other than a sister-city agreement gives a partnership of
+                          unspecified kind
 date                      ``YYYY-MM-DD``: the agreement's date (the row makes a cp:Agreement)
 year                      ``YYYY``: when only the year is known (cp:startYear)
 sectors                   sector slugs or labels (en, id, ms), separated by ``;`` (may be empty)
@@ -240,14 +242,22 @@ def agreement_type(text: str) -> tuple[URIRef, URIRef | None]:
     key = normalise(text)
     documents, partnerships = _names(CP.DocumentType), _names(CP.PartnershipType)
     if key in documents:
-        return CP.SisterCity, documents[key]
+        return _partnership_of_document(documents[key]), documents[key]
     if key in partnerships:
         return partnerships[key], None
     extra = _EXTRA_AGREEMENT_TYPES.get(key)
     if extra is not None:
-        return (extra, None) if extra in partnerships.values() else (CP.SisterCity, extra)
+        if extra in partnerships.values():
+            return extra, None
+        return _partnership_of_document(extra), extra
     known = sorted({_notation(t) for t in (*documents.values(), *partnerships.values())} - {""})
     raise ValueError(f"unknown agreement type {text!r} (expected one of: {', '.join(known)})")
+
+
+def _partnership_of_document(document: URIRef) -> URIRef:
+    """The partnership a document type founds: a sister-city agreement founds a sister-city
+    partnership; a memorandum, letter of intent or other document does not say which kind."""
+    return CP.SisterCity if document == CP.SisterCityAgreement else CP.UnspecifiedPartnership
 
 
 def sector(text: str) -> URIRef:
