@@ -18,6 +18,7 @@ from citypact.store.backends import ensure_bundled_data, open_store
 from citypact.store.gate import QueryGate
 from citypact.store.port import StoreError
 from citypact.store.queries import QueryRegistry
+from citypact.store.versioned_cache import VersionedCache
 from citypact.store.workers import QueryProcessPool
 from citypact.validation.incremental import IncrementalValidator
 from citypact.validation.validator import Validator
@@ -49,7 +50,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         store = open_store(settings)
         try:
             try:
-                ensure_bundled_data(store)
+                ensure_bundled_data(store, built=settings.bundle == "full")
             except StoreError as err:
                 if settings.backend != "remote":
                     raise
@@ -66,6 +67,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 ),
                 registry,
             )
+            if settings.bundle == "full":
+                from citypact.routers.map_pages import warm_up
+
+                warm_up(app)
             yield
         finally:
             if getattr(app.state, "query_pool", None) is not None:
@@ -82,6 +87,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.queries = registry
     app.state.query_gate = QueryGate(settings.max_concurrent_queries)
+    app.state.cache = VersionedCache()
     add_middleware(app, settings)
     add_error_handlers(app)
 

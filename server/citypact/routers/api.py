@@ -44,7 +44,8 @@ from citypact.routers.models import (
     error_responses,
 )
 from citypact.store.gate import in_thread
-from citypact.store.port import QueryOptions, SelectResult, Term
+from citypact.store.port import WHOLE_GRAPH_RESULTS, QueryOptions, SelectResult, Term
+from citypact.store.versioned_cache import data_version
 
 router = APIRouter(prefix="/api", tags=["api"])
 
@@ -194,9 +195,33 @@ def _cities(result: SelectResult) -> list[CityPublic]:
     responses=api_responses(),
 )
 async def list_cities(request: Request, limit: Limit = 100, offset: Offset = 0) -> JSONResponse:
-    """All cities and regions, by English label (queries/places.rq)."""
-    cities = _cities(await run(request, "places"))
-    return respond(request, CitiesPublic(data=_page(cities, limit, offset), count=len(cities)))
+    """All cities and regions, by English label: a page of the index (queries/places_index.rq,
+    kept per data version), described by queries/places.rq."""
+    index = await cached_index(request, ("places_index",), "places_index", "place")
+    page = index[offset : offset + limit]
+    rows = await run(request, "places", place=[URIRef(i) for i in page]) if page else None
+    found = {c.iri: c for c in _cities(rows)} if rows else {}
+    data = [found[i] for i in page if i in found]
+    return respond(request, CitiesPublic(data=data, count=len(index)))
+
+
+async def cached_index(
+    request: Request, key: tuple[object, ...], query: str, column: str, **bindings: Any
+) -> list[str]:
+    """The IRIs a named query lists (in its order), computed once per data version."""
+    store = request.app.state.store
+    settings = request.app.state.settings
+
+    def compute() -> list[str]:
+        text = request.app.state.queries[query].bind(**bindings)
+        options = QueryOptions(timeout=settings.query_timeout, max_results=WHOLE_GRAPH_RESULTS)
+        rows = store.select(text, options).rows
+        return list(dict.fromkeys(r[column].value for r in rows if column in r))
+
+    def lookup() -> list[str]:
+        return request.app.state.cache.get(key, data_version(store), compute).value  # type: ignore[no-any-return]
+
+    return await in_thread(lookup, timeout=settings.query_timeout)
 
 
 @router.get(
@@ -330,9 +355,13 @@ async def list_agreements(
         "year": Literal(year, datatype=XSD.integer) if year is not None else None,
         "city": await _resolve_place(request, city) if city else None,
     }
-    agreements = _agreements(await run(request, "agreements", **bindings))
-    page = _page(agreements, limit, offset)
-    return respond(request, AgreementsPublic(data=page, count=len(agreements)))
+    key = ("agreements_index", *(str(v) for v in bindings.values()))
+    index = await cached_index(request, key, "agreements_index", "agreement", **bindings)
+    page = index[offset : offset + limit]
+    rows = await run(request, "agreements", agreement=[URIRef(i) for i in page]) if page else None
+    found = {a.iri: a for a in _agreements(rows)} if rows else {}
+    data = [found[i] for i in page if i in found]
+    return respond(request, AgreementsPublic(data=data, count=len(index)))
 
 
 @router.get(

@@ -58,6 +58,7 @@ from citypact.routers.models import content_responses, error_responses
 from citypact.settings import Settings
 from citypact.store.embedded import EmbeddedStore
 from citypact.store.gate import in_thread
+from citypact.store.versioned_cache import data_version
 from citypact.web.entity_sections import entity_sections
 
 router = APIRouter(tags=["linked data"])
@@ -289,12 +290,23 @@ async def _entity(request: Request, path: str) -> Response:
     local = "/" + stem
     found = None
     if iri is not None:
-        found = await _run(request, _render_entity, request, iri, choice.rep, local)
+        found = await _run(request, _cached_entity, request, iri, choice.rep, local)
     if found is None:
         shown = iri or local
         return not_found(request, choice, f"{shown} is not described in this graph")
     body, state = found
     return respond(request, body, choice, local, _clock(request.app).observe(state))
+
+
+def _cached_entity(
+    request: Request, iri: str, rep: Representation, local: str
+) -> tuple[bytes, DatasetState] | None:
+    """:func:`_render_entity`, kept per data version (the same for every client)."""
+    store = request.app.state.store
+    key = ("entity", iri, rep.suffix, local, _settings(request).base_iri)
+    return request.app.state.cache.get(  # type: ignore[no-any-return]
+        key, data_version(store), lambda: _render_entity(request, iri, rep, local)
+    ).value
 
 
 def _render_entity(

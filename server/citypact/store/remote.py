@@ -115,6 +115,7 @@ class RemoteStore(Store):
         self.user = user
         self.password = password
         self.auth = auth
+        self.generation = 0  # counts this process's writes (see store/versioned_cache.py)
 
     def _wrapper(self, url: str, timeout: float | None = None) -> SPARQLWrapper:
         wrapper = SPARQLWrapper(url)
@@ -209,7 +210,10 @@ class RemoteStore(Store):
         wrapper.setMethod(POST)
         wrapper.setRequestMethod(POSTDIRECTLY)
         wrapper.setQuery(sparql_update)
-        self._call(wrapper)
+        try:
+            self._call(wrapper)
+        finally:
+            self.generation += 1
 
     def add_quads(self, quads: Iterable[ox.Quad]) -> int:
         batch = list(quads)

@@ -22,6 +22,7 @@ from citypact.resources import query_dir
 from citypact.store.gate import in_thread
 from citypact.store.port import QueryOptions, SelectResult
 from citypact.store.queries import NamedQuery, QueryRegistry
+from citypact.store.versioned_cache import data_version
 from citypact.web.page_layout import Row
 
 T = TypeVar("T")
@@ -47,9 +48,33 @@ def rows(app: FastAPI, name: str, **bindings: Any) -> list[Row]:
 
 
 async def render(request: Request, build: Callable[..., T], *args: object) -> T:
-    """Run a page builder (it queries the store) in a worker thread, with the query deadline."""
+    """Run a page builder (it queries the store) in a worker thread, with the query deadline.
+
+    What a builder returns depends only on its arguments and the data, so it is kept per data
+    version (:mod:`citypact.store.versioned_cache`): a burst of identical requests costs one
+    computation, and later ones none until a submission changes the data.
+    """
     timeout = request.app.state.settings.query_timeout * 4
-    return await in_thread(build, *args, timeout=timeout)
+    cache = getattr(request.app.state, "cache", None)
+    if cache is None:
+        return await in_thread(build, *args, timeout=timeout)
+    key = (build.__module__, build.__qualname__, *(_key_part(a) for a in args))
+    version = data_version(request.app.state.store)
+
+    def lookup() -> T:
+        return cache.get(key, version, lambda: build(*args)).value  # type: ignore[no-any-return]
+
+    return await in_thread(lookup, timeout=timeout)
+
+
+def _key_part(arg: object) -> object:
+    """The part of a cache key an argument makes: the app is one, a site is its base."""
+    if isinstance(arg, FastAPI):
+        return "app"
+    site = getattr(arg, "space", None)
+    if site is not None:
+        return ("site", getattr(site, "base", ""), getattr(arg, "dynamic", None))
+    return arg
 
 
 @cache

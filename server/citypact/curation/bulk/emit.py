@@ -240,12 +240,22 @@ class Emitter:
         self._add(source, geometry, _PROV + "wasDerivedFrom", _n(self.sources[source].iri))
 
     def _country(self, code: str) -> str:
-        if code in self.country_iri:
-            return self.country_iri[code]
         country: Country | None = geonames_countries().get(code)
+        if code in self.country_iri:
+            iri = self.country_iri[code]
+            if code not in self.state.coded_countries:
+                # A country the graph holds without its code: GeoNames' table gives it.
+                self.state.coded_countries.add(code)
+                self._add(GEONAMES, iri, str(CP.isoCode), ox.Literal(code))
+                if country and country.geonames_id:
+                    self._add(
+                        GEONAMES, iri, str(CP.geonamesId), ox.Literal(str(country.geonames_id))
+                    )
+            return iri
         name = country.name if country else code
         iri = self._mint("country", [slugify(name), f"{slugify(name)}-{code.lower()}"])
         self.country_iri[code] = iri
+        self.state.coded_countries.add(code)
         self._add(GEONAMES, iri, _RDF + "type", _n(str(CP.Country)))
         self._add(GEONAMES, iri, _RDFS + "label", _en(name))
         self._add(GEONAMES, iri, str(CP.isoCode), ox.Literal(code))

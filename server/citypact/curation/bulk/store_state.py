@@ -30,6 +30,7 @@ class StoreState:
 
     places: list[ExistingPlace] = field(default_factory=list)
     countries: dict[str, str] = field(default_factory=dict)
+    coded_countries: set[str] = field(default_factory=set)  # codes the graph states already
     partnerships: dict[tuple[str, str], str] = field(default_factory=dict)
     iris: set[str] = field(default_factory=set)
 
@@ -41,6 +42,8 @@ class StoreState:
         state = cls()
         for row in store.select(queries["bulk_countries"].bind(), options).rows:
             code = row["code"].value if "code" in row else None
+            if code is not None:
+                state.coded_countries.add(code)
             if code is None and "name" in row:
                 code = read_country(row["name"].value).code
             if code:
