@@ -11,6 +11,7 @@ import pytest
 from fastapi.testclient import TestClient
 
 from citypact.resources import query_dir
+from citypact.store.queries import QueryRegistry
 
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 LOI = "/id/agreement/jakarta-kuala-lumpur-loi-2025-08-11"
@@ -150,12 +151,26 @@ def test_search_terms_reach_the_query_only_as_literals(api: TestClient, q: str) 
     assert "Nothing in the graph" in text
 
 
-def test_the_search_query_binds_the_term(registry) -> None:  # type: ignore[no-untyped-def]
-    text = (query_dir() / "pages" / "search.rq").read_text(encoding="utf-8")
-    assert "VALUES ?q { UNDEF }" in text
-    assert "CONTAINS(LCASE(STR(?label)), LCASE(?q))" in text
+def test_search_terms_never_reach_a_query(registry) -> None:  # type: ignore[no-untyped-def]
+    """The search index is read with queries that take no parameter: a term is matched in memory."""
+    pages = QueryRegistry(query_dir() / "pages")
+    for name in ("search_names", "search_types"):
+        assert pages[name].parameters == ()
+    text = pages["search_names"].text
     for prop in ("rdfs:label", "skos:prefLabel", "skos:altLabel"):
         assert prop in text
+
+
+def test_search_ranks_exact_names_first_pages_and_filters_by_kind(api: TestClient) -> None:
+    response = api.get("/search", params={"q": "jakarta"}, headers={"Accept": BROWSER})
+    first = re.search(r'id="results".*?<a href="([^"]+)"', response.text, re.S)
+    assert first is not None and first.group(1) == "/id/city/jakarta"  # the exact name first
+    cities = get_page(api, "/search", q="jakarta", kind="city")
+    assert "/id/city/jakarta" in cities.hrefs()
+    assert "/id/government/dki-jakarta" not in cities.hrefs()
+    assert 'href="/search?q=jakarta&amp;kind=government"' in response.text  # a facet's link
+    get_page(api, "/search", status=400, q="jakarta", kind="spaceship")
+    get_page(api, "/search", status=400, q="jakarta", page="x")
 
 
 # --- map ----------------------------------------------------------------------------------------

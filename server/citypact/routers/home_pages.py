@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
 from citypact.publishing.html_pages import esc
 from citypact.web.home import build_home
 from citypact.web.page_layout import page, search_form, site_of
 from citypact.web.page_queries import render
-from citypact.web.search import CONTROL_CHARACTERS, MAX_SEARCH, build_search
+from citypact.web.search import CONTROL_CHARACTERS, KIND_HEADINGS, MAX_SEARCH, build_search
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -33,18 +35,34 @@ def not_found(request: Request, message: str) -> HTMLResponse:
 
 
 @router.get("/search", response_class=HTMLResponse)
-async def search(request: Request, q: str = "") -> HTMLResponse:
+async def search(
+    request: Request,
+    q: str = "",
+    kind: str = "",
+    page_number: Annotated[str, Query(alias="page")] = "",
+) -> HTMLResponse:
     """Entities whose labels (any language, any of rdfs:label, skos:prefLabel, skos:altLabel)
-    contain the text, ignoring case."""
-    q = CONTROL_CHARACTERS.sub(
-        "", q
-    ).strip()  # control characters name nothing (and trip some stores)
+    contain the text, ignoring case and accents, ranked; ``kind`` keeps one kind of entity and
+    ``page`` pages through them."""
+    # Control characters name nothing (and trip some stores).
+    q = CONTROL_CHARACTERS.sub("", q).strip()
     intro = "<h1>Search</h1>"
     if not q:
         return page(request, "Search", intro + search_form())
     if len(q) > MAX_SEARCH:
         notice = f'<p class="notice" role="alert">Search for at most {MAX_SEARCH} characters.</p>'
         return page(request, "Search", intro + notice + search_form(q[:MAX_SEARCH]), status=400)
-    results = await render(request, build_search, request.app, site_of(request), q)
-    body = f"<h1>Search: {esc(q)}</h1>" + search_form(q) + results
-    return page(request, f"Search: {q}", body)
+    problems = []
+    if kind and kind not in KIND_HEADINGS and kind != "other":
+        problems.append(f"There is no kind {kind!r} of entity; pick one from the list.")
+        kind = ""
+    number = 1
+    if page_number:
+        if page_number.isdigit() and 0 < int(page_number) < 100_000:
+            number = int(page_number)
+        else:
+            problems.append(f"{page_number!r} is not a page number.")
+    results = await render(request, build_search, request.app, site_of(request), q, kind, number)
+    notice = "".join(f'<p class="notice" role="alert">{esc(p)}</p>' for p in problems)
+    body = f"<h1>Search: {esc(q)}</h1>" + notice + search_form(q) + results
+    return page(request, f"Search: {q}", body, status=400 if problems else 200)

@@ -18,6 +18,7 @@ from citypact.web.map_layers import layer
 from citypact.web.map_page import MapFilters, build_map
 from citypact.web.page_layout import page, site_of
 from citypact.web.page_queries import render
+from citypact.web.search_index import search_index
 from citypact.web.timeline import build_timeline
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -31,12 +32,13 @@ _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 
 
 def warm_up(app: FastAPI) -> threading.Thread:
-    """Read the map's layer in the background after start-up, so that the first visitor of the
-    map does not wait for the whole graph to be read."""
+    """Read the map's layer and the search index in the background after start-up, so that the
+    first visitor of the map or the search does not wait for the whole graph to be read."""
 
     def run() -> None:
         try:
             layer(app)
+            search_index(app)
         except Exception as err:  # noqa: BLE001 - a cold map is read again on its first visit
             log.warning("the map layer could not be read at start-up: %s", err)
 

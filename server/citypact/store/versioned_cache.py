@@ -83,3 +83,36 @@ class VersionedCache:
             with self._lock:
                 self._computing.pop((key, version), None)
             done.set()
+
+
+class Refreshing:
+    """One value read from the whole graph (a map layer, a search index), kept while a newer one
+    is read: the first :meth:`get` waits for it; after a change of version, callers get the last
+    value at once and one background thread reads the new one."""
+
+    def __init__(self, name: str, compute: Callable[[], Any]) -> None:
+        self.name = name
+        self.compute = compute
+        self.value: Any = None
+        self.version: str | None = None
+        self._lock = threading.Lock()
+        self._refreshing = threading.Lock()
+
+    def get(self, version: str) -> Any:
+        """The value for ``version``, or the last one while it is being read."""
+        if self.version is None:
+            with self._lock:
+                if self.version is None:
+                    self.value, self.version = self.compute(), version
+            return self.value
+        if self.version != version and self._refreshing.acquire(blocking=False):
+
+            def refresh() -> None:
+                try:
+                    value = self.compute()
+                    self.value, self.version = value, version
+                finally:
+                    self._refreshing.release()
+
+            threading.Thread(target=refresh, name=f"refresh-{self.name}", daemon=True).start()
+        return self.value

@@ -10,7 +10,6 @@ work on the layer in memory.
 
 from __future__ import annotations
 
-import threading
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -18,7 +17,7 @@ from dataclasses import dataclass, field
 from fastapi import FastAPI
 
 from citypact.store.port import WHOLE_GRAPH_RESULTS, QueryOptions
-from citypact.store.versioned_cache import data_version
+from citypact.store.versioned_cache import Refreshing, data_version
 from citypact.web.page_queries import page_queries, wkt_point
 
 
@@ -115,34 +114,13 @@ def read_layer(app: FastAPI) -> Layer:
     return layer
 
 
-_refreshing = threading.Lock()
-
-
 def layer(app: FastAPI) -> Layer:
-    """The layer of the current data version, or the last one while the newer is read.
-
-    The first call (no layer yet) waits for it; later calls after a change get the previous
-    layer at once and start one background refresh.
-    """
-    state = app.state
-    version = data_version(state.store)
-    current: Layer | None = getattr(state, "map_layer", None)
-    if current is None:
-        with _refreshing:
-            current = getattr(state, "map_layer", None)
-            if current is None:
-                current = state.map_layer = read_layer(app)
-        return current
-    if current.version != version and _refreshing.acquire(blocking=False):
-
-        def refresh() -> None:
-            try:
-                state.map_layer = read_layer(app)
-            finally:
-                _refreshing.release()
-
-        threading.Thread(target=refresh, name="map-layer", daemon=True).start()
-    return current
+    """The layer of the current data version, or the last one while the newer is read
+    (:class:`~citypact.store.versioned_cache.Refreshing`)."""
+    holder = getattr(app.state, "map_layer", None)
+    if holder is None:
+        holder = app.state.map_layer = Refreshing("map-layer", lambda: read_layer(app))
+    return holder.get(data_version(app.state.store))  # type: ignore[no-any-return]
 
 
 def partnerships(app: FastAPI, name: str, **bindings: object) -> set[str]:
