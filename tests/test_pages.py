@@ -343,3 +343,48 @@ def test_static_assets_are_served(api: TestClient) -> None:
         response = api.get(path)
         assert response.status_code == 200 and media in response.headers["content-type"], path
     assert api.get("/static/nothing.css").status_code == 404
+
+
+# --- errors, robots, titles (issue 22) ----------------------------------------------------------
+
+
+def test_an_unknown_url_answers_a_page_to_browsers_and_json_to_others(api: TestClient) -> None:
+    for path in ("/no/such/page", "/static/no-such-file.css"):
+        page = api.get(path, headers={"Accept": BROWSER})
+        assert page.status_code == 404 and page.headers["content-type"].startswith("text/html")
+        assert "<title>Not found · CityPact</title>" in page.text and 'href="/search"' in page.text
+        data = api.get(path, headers={"Accept": "*/*"})
+        assert data.status_code == 404 and data.json()["error"]["status"] == 404
+
+
+def test_robots_txt_keeps_crawlers_off_the_query_endpoints_and_names_the_sitemap(
+    api: TestClient,
+) -> None:
+    robots = api.get("/robots.txt")
+    assert robots.status_code == 200 and robots.headers["content-type"].startswith("text/plain")
+    lines = robots.text.splitlines()
+    assert "Disallow: /sparql" in lines and "Disallow: /api/" in lines
+    assert "Sitemap: https://w3id.org/citypact/sitemap.xml" in lines
+
+
+def test_page_titles_name_the_site_once(api: TestClient) -> None:
+    home = api.get("/", headers={"Accept": BROWSER}).text
+    assert "<title>CityPact</title>" in home
+    search = api.get("/search", params={"q": "jakarta"}, headers={"Accept": BROWSER}).text
+    assert "<title>Search: jakarta · CityPact</title>" in search
+
+
+def test_a_question_answers_about_the_city_the_query_string_names(api: TestClient) -> None:
+    jakarta = api.get("/questions/city_partners", headers={"Accept": BROWSER}).text
+    kuala_lumpur = api.get(
+        "/questions/city_partners", params={"city": "kuala-lumpur"}, headers={"Accept": BROWSER}
+    ).text
+    assert "/id/city/kuala-lumpur" in jakarta  # Jakarta's partner
+    assert "/id/city/jakarta" in kuala_lumpur  # Kuala Lumpur's partner: another answer
+    assert "<code>?city</code> = kuala-lumpur" in kuala_lumpur
+    assert re.search(r"\b1 row\b", kuala_lumpur) or " rows" in kuala_lumpur
+    assert "1 rows" not in kuala_lumpur
+    missing = api.get(
+        "/questions/city_partners", params={"city": "atlantis"}, headers={"Accept": BROWSER}
+    )
+    assert missing.status_code == 404 and "atlantis" in missing.text

@@ -104,6 +104,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from citypact.routers import home_pages, map_pages, question_pages
 
     app.include_router(home_pages.router)
+    app.state.html_error = home_pages.html_error  # errors answered as pages for browsers
     app.include_router(question_pages.router)
     app.include_router(map_pages.router)
     from citypact.routers import extraction

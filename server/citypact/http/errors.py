@@ -6,7 +6,7 @@ import logging
 
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from citypact.http.request_ids import REQUEST_ID_HEADER, request_id_of
@@ -18,6 +18,24 @@ log = logging.getLogger("citypact")
 def error_body(status: int, message: str) -> dict[str, object]:
     """The JSON body of every error answer."""
     return {"error": {"status": status, "message": message}}
+
+
+def wants_html(request: Request) -> bool:
+    """Whether the client is a browser asking for a page: text/html named in its Accept header
+    with a higher weight than JSON (``*/*`` alone, as curl sends, keeps JSON)."""
+    weights: dict[str, float] = {}
+    for part in request.headers.get("accept", "").split(","):
+        media, *params = (p.strip() for p in part.split(";"))
+        q = 1.0
+        for param in params:
+            name, _, value = param.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    q = float(value)
+                except ValueError:
+                    q = 0.0
+        weights[media.lower()] = max(q, weights.get(media.lower(), 0.0))
+    return weights.get("text/html", 0.0) > weights.get("application/json", 0.0)
 
 
 def add_error_handlers(app: FastAPI) -> None:
@@ -32,7 +50,10 @@ def add_error_handlers(app: FastAPI) -> None:
         return JSONResponse(error_body(err.status, str(err)), err.status, headers=headers)
 
     @app.exception_handler(StarletteHTTPException)
-    async def http_error(_request: Request, err: StarletteHTTPException) -> JSONResponse:
+    async def http_error(request: Request, err: StarletteHTTPException) -> Response:
+        html = getattr(request.app.state, "html_error", None)
+        if html is not None and wants_html(request):
+            return html(request, err.status_code, str(err.detail), err.headers)  # type: ignore[no-any-return]
         return JSONResponse(
             error_body(err.status_code, str(err.detail)), err.status_code, headers=err.headers
         )

@@ -124,12 +124,13 @@ def layout(
         assets = '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="/static/site.css">'
         head = assets + "\n" + head
     items = "".join(f'<li><a href="{esc(h)}">{esc(t)}</a></li>' for h, t in nav)
+    full_title = title if title == "CityPact" else f"{title} · CityPact"
     return f"""<!doctype html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>{esc(title)} · CityPact</title>
+<title>{esc(full_title)}</title>
 {meta}{links}<style>{_STYLE}</style>
 {head}</head>
 <body>

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Query, Request
-from fastapi.responses import HTMLResponse
+from fastapi.responses import HTMLResponse, PlainTextResponse
 
 from citypact.publishing.html_pages import esc
 from citypact.web.home import build_home
@@ -66,3 +66,48 @@ async def search(
     notice = "".join(f'<p class="notice" role="alert">{esc(p)}</p>' for p in problems)
     body = f"<h1>Search: {esc(q)}</h1>" + notice + search_form(q) + results
     return page(request, f"Search: {q}", body, status=400 if problems else 200)
+
+
+_ERROR_TITLES = {
+    400: "Bad request",
+    401: "Not signed in",
+    403: "Not allowed",
+    404: "Not found",
+    405: "Method not allowed",
+    406: "Not acceptable",
+    413: "Too large",
+    415: "Unsupported media type",
+    422: "Cannot be processed",
+    429: "Too many requests",
+    503: "Unavailable",
+}
+
+
+def html_error(
+    request: Request, status: int, message: str, headers: dict[str, str] | None = None
+) -> HTMLResponse:
+    """An error answered as a page, for browsers (see citypact.http.errors.wants_html)."""
+    title = _ERROR_TITLES.get(status, "Error")
+    body = (
+        f"<h1>{esc(title)}</h1><p>{esc(message)}</p>"
+        '<p><a href="/">CityPact home</a> · <a href="/search">Search</a> · '
+        '<a href="/map">Map</a></p>'
+    )
+    response = page(request, title, body, status=status)
+    for name, value in (headers or {}).items():
+        response.headers[name] = value
+    return response
+
+
+@router.get("/robots.txt", response_class=PlainTextResponse, include_in_schema=False)
+async def robots(request: Request) -> PlainTextResponse:
+    """What crawlers may fetch: pages and linked data, not the query endpoints; the sitemap."""
+    base = request.app.state.settings.base_iri
+    return PlainTextResponse(
+        "User-agent: *\n"
+        "Disallow: /sparql\n"
+        "Disallow: /api/\n"
+        "Disallow: /review\n"
+        "Disallow: /search\n"
+        f"Sitemap: {base}sitemap.xml\n"
+    )

@@ -14,11 +14,11 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.term import Node
 
-from citypact.namespaces import ID
+from citypact.namespaces import CP, ID
 from citypact.publishing.html_pages import Site, esc
 from citypact.store.queries import NamedQuery
-from citypact.web.page_layout import Row, bullet_list, link, section, table, text, value
-from citypact.web.page_queries import run_select, slug_of
+from citypact.web.page_layout import Row, bullet_list, link, section, table, text, time_tag, value
+from citypact.web.page_queries import run_select, slug_of, vocab_label
 
 # Example parameter values where a query's header gives none (Jakarta and its 2025 letter).
 DEFAULT_EXAMPLES: dict[str, Node] = {
@@ -132,20 +132,27 @@ def _cell(site: Site, result_row: Row, name: str, columns: Sequence[str]) -> str
     if isinstance(term, ox.NamedNode):
         label_column = name + "Label"
         label = value(result_row, label_column) if label_column in columns else None
+        if label is None and term.value.startswith(str(CP)):
+            label = vocab_label(term.value)  # a term of the ontology: its label, not its name
         return link(site, term.value, label or slug_of(term.value))
+    if isinstance(term, ox.Literal) and term.datatype.value.endswith("#date"):
+        return time_tag(term.value)
     return text(result_row, name)
 
 
-def build_question(app: FastAPI, site: Site, query: NamedQuery) -> str:
-    """The answer to one example question, as a table, with the query that asks it."""
-    bindings = example_bindings(query) or {}
+def build_question(
+    app: FastAPI, site: Site, query: NamedQuery, given: tuple[tuple[str, Node], ...] = ()
+) -> str:
+    """The answer to one example question, as a table, with the query that asks it; ``given``
+    replaces some of the example values (``/questions/{name}?city=kuala-lumpur``)."""
+    bindings = {**(example_bindings(query) or {}), **dict(given)}
     result = run_select(app, query, **bindings)
     columns = result.variables
     shown = [c for c in columns if not (c.endswith("Label") and c[: -len("Label")] in columns)]
     body_rows = [[_cell(site, r, c, columns) for c in shown] for r in result.rows]
     where = bullet_list(f"<code>?{esc(k)}</code> = {shown_value(v)}" for k, v in bindings.items())
     answer = (
-        table(shown, body_rows, f"{len(result.rows)} rows")
+        table(shown, body_rows, f"{len(result.rows)} row{'s' if len(result.rows) != 1 else ''}")
         if result.rows
         else "<p>No answer: the graph holds nothing that fits.</p>"
     )
