@@ -300,11 +300,83 @@ def test_an_agreement_page_shows_both_signatories(tab: Tab) -> None:
         "/map",
         "/search?q=kuala",
         "/sparql",
+        "/review",
+        "/timeline/jakarta",
+        "/map?city=jakarta",
+        "/questions/city_partners",
     ],
-    ids=["home", "city", "agreement", "person", "map", "search", "sparql"],
+    ids=[
+        "home",
+        "city",
+        "agreement",
+        "person",
+        "map",
+        "search",
+        "sparql",
+        "review",
+        "timeline",
+        "city-map",
+        "question",
+    ],
 )
 def test_pages_fit_a_phone_screen(phone_tab: Tab, path: str) -> None:
     phone_tab.open(path)
     overflow = phone_tab.page.evaluate(WIDER_THAN_SCREEN)
     assert overflow <= 1, f"{path} is {overflow}px wider than a phone screen"
     phone_tab.assert_clean()
+
+
+def test_the_review_page_button_can_be_tapped_on_a_phone(phone_tab: Tab) -> None:
+    """Regression (issue 22): on a phone the URL field overflowed by 168 px and the "Propose
+    statements" button could not be tapped."""
+    phone_tab.open("/review")
+    page = phone_tab.page
+    button = page.get_by_role("button", name="Propose statements")
+    box = button.bounding_box()
+    assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= 390
+    assert box["height"] >= 40  # a finger's size
+    field = page.locator("#url").bounding_box()
+    assert field is not None and field["x"] + field["width"] <= 390
+    phone_tab.assert_clean()
+
+
+def test_every_map_line_has_a_tooltip_and_a_link_and_the_map_has_a_legend(tab: Tab) -> None:
+    tab.open("/map?city=jakarta")
+    page = tab.page
+    lines = page.locator("figure.map svg line.partnership")
+    assert lines.count() >= 1
+    for i in range(lines.count()):
+        line = lines.nth(i)
+        assert line.locator("title").count() == 1
+        href = line.evaluate("node => node.parentElement.getAttribute('href')")
+        assert href and href.startswith("/id/partnership/")
+    assert page.locator("figure.map svg g.legend").count() == 1
+    tab.assert_clean()
+
+
+def test_the_sparql_editor_leaves_the_first_line_and_every_result_column_visible(tab: Tab) -> None:
+    """Regression (issue 22): the run button covered the first query line, and result columns
+    were cut off."""
+    tab.open("/sparql")
+    page = tab.page
+    page.wait_for_selector(".yasqe .CodeMirror-line")
+    first = page.locator(".yasqe .CodeMirror-line").first.bounding_box()
+    button = page.locator(".yasqe_queryButton").bounding_box()
+    assert first is not None and button is not None
+    text_end = page.locator(".yasqe .CodeMirror-line").first.evaluate(
+        "node => { const r = document.createRange(); r.selectNodeContents(node);"
+        " return r.getBoundingClientRect().right; }"
+    )
+    overlaps_vertically = (
+        first["y"] < button["y"] + button["height"] and button["y"] < first["y"] + first["height"]
+    )
+    assert not (overlaps_vertically and text_end > button["x"]), "the run button covers text"
+    tab.assert_clean()
+
+
+def test_an_unknown_page_is_a_page_that_fits_a_phone(phone_tab: Tab) -> None:
+    phone_tab.open("/no/such/page")
+    page = phone_tab.page
+    assert page.title() == "Not found · CityPact"
+    assert page.evaluate(WIDER_THAN_SCREEN) <= 1
+    assert page.get_by_role("link", name="Search").first.is_visible()

@@ -7,6 +7,7 @@ and the static export (``citypact export-site``) produce the same pages.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from html import escape
@@ -184,9 +185,10 @@ class Renderer:
             return found
         short = curie(iri)
         if short != iri:
-            return short
+            return _humane(short.partition(":")[2]) or short
         local = self.site.space.site_path(iri)
-        return local.rstrip("/").rsplit("/", 1)[-1] if local else iri
+        name = local.rstrip("/").rsplit("/", 1)[-1] if local else iri
+        return name or iri  # the site's own root has no last segment: show the IRI
 
     def link(self, iri: str) -> str:
         """A link to ``iri`` showing its name."""
@@ -196,16 +198,20 @@ class Renderer:
         return f'<a href="{esc(href)}"{title}>{esc(name)}</a>'
 
     def literal(self, lit: Literal) -> str:
-        """A literal with its language or datatype."""
+        """A literal for people: dates and numbers written out, points as latitude and
+        longitude, a language named; an uncommon datatype is named after the value."""
         text = esc(str(lit))
         if lit.language:
             lang = esc(lit.language)
             return f'<span lang="{lang}">{text}</span> <span class="meta">({lang})</span>'
-        if lit.datatype is not None and lit.datatype != XSD.string:
-            if lit.datatype == XSD.anyURI:
-                return f'<a href="{text}">{text}</a>'
-            return f'{text} <span class="meta">({esc(curie(str(lit.datatype)))})</span>'
-        return text
+        if lit.datatype is None or lit.datatype == XSD.string:
+            return text
+        if lit.datatype == XSD.anyURI:
+            return f'<a href="{text}">{text}</a>'
+        shown = _formatted(str(lit), str(lit.datatype))
+        if shown is not None:
+            return shown
+        return f'{text} <span class="meta">({esc(curie(str(lit.datatype)))})</span>'
 
     def value(self, node: Node, depth: int = 0) -> str:
         """Any object: a link, a literal, or a blank node's own description (nested)."""
@@ -237,6 +243,58 @@ class Renderer:
 
     def _key(self, node: Node) -> str:
         return self.label(str(node)).lower() if isinstance(node, URIRef) else str(node)
+
+
+def _humane(local: str) -> str:
+    """A term's local name as words: ``hasGeometry`` → ``has geometry``, ``birthDate`` →
+    ``birth date`` (for terms of other vocabularies that carry no label here)."""
+    words = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local.replace("_", " "))
+    return words.lower().strip()
+
+
+_MONTHS = (
+    "January February March April May June July August September October November December"
+).split()
+_WKT_POINT = re.compile(r"^\s*POINT\s*\(\s*(-?[\d.]+)\s+(-?[\d.]+)\s*\)\s*$", re.IGNORECASE)
+
+
+def _formatted(value: str, datatype: str) -> str | None:
+    """The value of a common datatype written for people, or None to show it as it is."""
+    xsd = str(XSD)
+    try:
+        if datatype == xsd + "date" and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+            year, month, day = (int(v) for v in value.split("-"))
+            return f'<time datetime="{value}">{day} {_MONTHS[month - 1]} {year}</time>'
+        if datatype == xsd + "dateTime":
+            return (
+                f'<time datetime="{esc(value)}">{esc(value.replace("T", " ").rstrip("Z"))}</time>'
+            )
+        if datatype in (xsd + "gYear",):
+            return esc(value)
+        if datatype in (
+            xsd + "integer",
+            xsd + "int",
+            xsd + "long",
+            xsd + "nonNegativeInteger",
+            xsd + "positiveInteger",
+        ):
+            return f"{int(value):,}"
+        if datatype in (xsd + "decimal", xsd + "double", xsd + "float"):
+            return f"{float(value):,.6g}"
+        if datatype == xsd + "boolean":
+            return "yes" if value in ("true", "1") else "no"
+    except ValueError:
+        return None
+    if datatype == "http://www.opengis.net/ont/geosparql#wktLiteral":
+        found = _WKT_POINT.match(value)
+        if found:
+            lon, lat = float(found.group(1)), float(found.group(2))
+            return (
+                f"{abs(lat):.4f}° {'N' if lat >= 0 else 'S'}, "
+                f"{abs(lon):.4f}° {'E' if lon >= 0 else 'W'} "
+                f'<span class="meta">({esc(value)})</span>'
+            )
+    return None
 
 
 # --- entity pages --------------------------------------------------------------------------------

@@ -151,14 +151,22 @@ def place_sections(app: FastAPI, site: Site, iri: str) -> str:
             for (label, sector), items in sorted(groups.items())
         )
         out.append(section("by-sector", "Partners by sector", parts))
+    slug = slug_of(iri)
+    more = (
+        f'<p><a href="/timeline/{esc(slug)}">Timeline of {esc(name)}</a> (partnerships and '
+        f'agreements on a time axis) · <a href="/map?city={esc(slug)}">{esc(name)} on the map'
+        "</a></p>"
+    )
     if agreements:
         out.append(
             section(
                 "timeline",
                 f"Agreements in time order ({len(agreements)})",
-                timeline_list(site, agreements),
+                timeline_list(site, agreements) + more,
             )
         )
+    else:
+        out.append(more)
     return "".join(out)
 
 
