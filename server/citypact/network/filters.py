@@ -124,14 +124,14 @@ def parse_filters(
     """
     known = vocabulary or {}
     country = []
-    for code in _split(values.get("country")):  # type: ignore[arg-type]
-        if not _CODE.match(code) or code.upper() not in countries.table():
-            raise FilterError("country", f"expected an ISO 3166-1 alpha-2 code, got {code!r}")
-        country.append(code.upper())
+    for given in _split(values.get("country")):  # type: ignore[arg-type]
+        if not _CODE.match(given) or given.upper() not in countries.table():
+            raise FilterError("country", f"expected an ISO 3166-1 alpha-2 code, got {given!r}")
+        country.append(given.upper())
     names = {name.casefold(): code for code, name in countries.CONTINENTS.items()}
     region = []
     for value in _split(values.get("region")):  # type: ignore[arg-type]
-        code = (
+        code: str | None = (
             value.upper() if value.upper() in countries.CONTINENTS else names.get(value.casefold())
         )
         if code is None:

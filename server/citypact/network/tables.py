@@ -310,8 +310,8 @@ def read_network(
     types: dict[str, set[str]] = defaultdict(set)
     for row in reader.rows("partnerships"):
         partners[_value(row, "partnership")].add(_value(row, "government"))
-        if _value(row, "type"):
-            types[_value(row, "partnership")].add(_slug(_value(row, "type"), notations))
+    for row in reader.rows("partnership_types"):
+        types[_value(row, "partnership")].add(_slug(_value(row, "type"), notations))
     timelines, agreements = _dates(reader)
     for partnership, changes in _status_changes(reader, notations).items():
         timelines[partnership].changes.extend(changes)
