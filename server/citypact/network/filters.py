@@ -34,6 +34,7 @@ class FilterError(ValueError):
     def __init__(self, parameter: str, message: str) -> None:
         super().__init__(f"{parameter}: {message}")
         self.parameter = parameter
+        self.reason = message
 
 
 @dataclass(frozen=True)
