@@ -32,6 +32,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from citypact import __version__
+from citypact.network.formats import FILES as NETWORK_FILES
 from citypact.network.formats import write_all
 from citypact.network.tables import read_network
 from citypact.publishing.dataset_description import (
@@ -40,6 +41,7 @@ from citypact.publishing.dataset_description import (
     describe_dataset,
 )
 from citypact.publishing.dumps import DUMPS, source_dumps, write_dump
+from citypact.publishing.html_pages import DumpLink
 from citypact.publishing.linked_data import IriSpace, by_suffix, serialize
 from citypact.publishing.release_notes import changelog, changes_csv, citation, compare, read_edges
 from citypact.store.port import Store
@@ -97,6 +99,25 @@ def list_releases(directory: Path) -> list[Release]:
         except (OSError, ValueError, KeyError, TypeError):
             continue
     return sorted(found, key=lambda r: (r.issued, r.version), reverse=True)
+
+
+def network_links(directory: Path) -> list[DumpLink]:
+    """The downloads page's rows for the network files and for each release (newest first)."""
+    links = [
+        DumpLink(f"/dumps/network/{f.name}", f.title, f.media_type, "the whole network")
+        for f in NETWORK_FILES
+    ]
+    for release in list_releases(directory):
+        links.append(
+            DumpLink(
+                f"/dumps/releases/{release.version}/",
+                f"Release {release.version} ({release.issued})",
+                "text/html",
+                f"{release.partnerships} partnerships; dumps, network tables, void.ttl, "
+                "CITATION.cff, CHANGELOG.md, SHA256SUMS",
+            )
+        )
+    return links
 
 
 def default_version(today: datetime | None = None) -> str:

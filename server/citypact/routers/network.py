@@ -24,11 +24,13 @@ from citypact.network.service import ANALYSES, NetworkService
 from citypact.publishing.dataset_description import dataset_state
 from citypact.publishing.html_pages import esc
 from citypact.publishing.negotiation import negotiate
+from citypact.publishing.release import Release, list_releases
 from citypact.routers.models import error_responses
 from citypact.store.gate import in_thread
 from citypact.store.port import Deadline
 from citypact.web.network_page import build_network_page
 from citypact.web.page_layout import page, site_of
+from citypact.web.page_layout import table as html_table
 
 router = APIRouter(tags=["network"])
 OFFERED = ("application/json", "text/csv")
@@ -296,3 +298,62 @@ async def network_file(request: Request, name: str) -> Response:
     budget = _budget(request)
     path = await in_thread(service.file, name, Deadline(budget), timeout=budget)
     return FileResponse(path, media_type=file.media_type, filename=name)
+
+
+_MEDIA = {
+    ".csv": "text/csv",
+    ".json": "application/json",
+    ".parquet": "application/vnd.apache.parquet",
+    ".graphml": "application/graphml+xml",
+    ".gexf": "application/gexf+xml",
+    ".ttl": "text/turtle",
+    ".gz": "application/gzip",
+    ".jsonld": "application/ld+json",
+    ".trig": "application/trig",
+    ".md": "text/markdown; charset=utf-8",
+    ".cff": "text/plain; charset=utf-8",
+}
+
+
+def _release(request: Request, version: str) -> Release:
+    found = next(
+        (r for r in list_releases(request.app.state.settings.releases_dir) if r.version == version),
+        None,
+    )
+    if found is None:
+        raise HTTPException(404, f"no release {version!r}; see /dumps/")
+    return found
+
+
+@router.get("/dumps/releases/{version}/", response_class=HTMLResponse, include_in_schema=False)
+async def release_index(request: Request, version: str) -> HTMLResponse:
+    """The files of one release, with their sizes and SHA-256 checksums."""
+    release = _release(request, version)
+    rows = [
+        [
+            f'<a href="/dumps/releases/{esc(version)}/{esc(name)}">{esc(name)}</a>',
+            esc(str(info.get("bytes", ""))),
+            f"<code>{esc(str(info.get('sha256', '')))}</code>",
+        ]
+        for name, info in sorted(release.files.items())
+    ]
+    body = (
+        f"<h1>Release {esc(version)}</h1><p>Issued {esc(release.issued)}: "
+        f"{release.partnerships} partnerships. Cite it with "
+        f'<a href="/dumps/releases/{esc(version)}/CITATION.cff">CITATION.cff</a>; what changed '
+        f'since the previous release is in <a href="/dumps/releases/{esc(version)}/CHANGELOG.md">'
+        "CHANGELOG.md</a>.</p>" + html_table(["File", "Bytes", "SHA-256"], rows)
+    )
+    return page(request, f"Release {version}", body)
+
+
+@router.get("/dumps/releases/{version}/{name:path}", include_in_schema=False)
+async def release_file(request: Request, version: str, name: str) -> Response:
+    """One file of a release (only the files its release.json lists: no other path is served)."""
+    release = _release(request, version)
+    if name not in release.files and name != "release.json":
+        raise HTTPException(404, f"release {version} has no file {name!r}")
+    path = release.directory / name
+    suffix = "." + name.rsplit(".", 1)[-1] if "." in name else ""
+    media = _MEDIA.get(suffix, "text/plain; charset=utf-8")
+    return FileResponse(path, media_type=media, filename=name.rsplit("/", 1)[-1])
