@@ -56,6 +56,7 @@ class BenchConfig:
         "startup",
         "extraction",
         "coverage",
+        "network",
     )
     workdir: Path = BENCH_DIR / "work"
     out: Path = BENCH_DIR / "results.md"
