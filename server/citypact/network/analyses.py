@@ -30,7 +30,7 @@ from typing import Any
 from citypact.network.tables import Network
 
 EXACT_BETWEENNESS_NODES = 2_000
-BETWEENNESS_SAMPLES = 300
+BETWEENNESS_SAMPLES = 100
 BETWEENNESS_SEED = 21
 TOP = 20
 

@@ -37,7 +37,7 @@ OFFERED = ("application/json", "text/csv")
 _PLACE = re.compile(r"^(?:(?:city|region|government|country)/)?[a-z0-9]+(?:-[a-z0-9]+)*$")
 Csv = Annotated[str | None, Query(max_length=2000)]
 Year = Annotated[str | None, Query(max_length=8, description="YYYY")]
-ERRORS = error_responses(406, 422, 429, 503)
+ERRORS = error_responses(404, 406, 422, 429, 503)
 
 
 def service_of(app: FastAPI) -> NetworkService:
