@@ -365,3 +365,27 @@ def test_charts_are_svg_drawn_by_matplotlib(network: Network) -> None:
 def test_an_empty_slice_has_no_rows(network: Network) -> None:
     empty = Filters(country=("AQ",)).apply(network)
     assert empty.edges == [] and node_rows(empty) == [] and analyses.growth(empty).rows == []
+
+
+def test_the_service_keeps_one_network_per_version_and_stops_at_its_deadline(
+    store: EmbeddedStore,
+) -> None:
+    from citypact.network.service import NetworkService
+
+    version = {"now": 1}
+    service = NetworkService(store, lambda: version["now"], 30)
+    with pytest.raises(QueryTimeout):
+        service.analysis("hubs", Deadline(-1))
+    first = service.network(Deadline(60))
+    assert service.network(Deadline(60)) is first
+    hubs = service.analysis("hubs", Deadline(60))
+    assert service.analysis("hubs", Deadline(60)) is hubs
+    version["now"] = 2
+    assert service.network(Deadline(60)) is not first
+    assert service.analysis("hubs", Deadline(60)) is not hubs
+    assert (
+        service.file("edges.csv", Deadline(60))
+        .read_text(encoding="utf-8")
+        .startswith("partnership,")
+    )
+    service.close()

@@ -241,3 +241,26 @@ def test_release_twice_with_a_changelog(tmp_path: Path, capsys: pytest.CaptureFi
     assert "never overwritten" in capsys.readouterr().err
     assert main([*args, "--version", "../evil"]) == 2
     assert sorted(p.name for p in out.iterdir()) == ["1.0", "1.1"]
+
+
+def test_a_submission_is_seen_at_once_despite_the_cache(tmp_path: Path) -> None:
+    """The network is cached per data version: a new agreement changes the version, so the next
+    answer counts it."""
+    settings = Settings(  # type: ignore[call-arg]
+        data_dir=tmp_path / "store", releases_dir=tmp_path / "releases", write_tokens="tok-21"
+    )
+    with TestClient(create_app(settings)) as fresh:
+
+        def agreements() -> int:
+            rows = fresh.get("/api/network/edges?country=MY").json()["data"]
+            return next(r["agreements"] for r in rows if r["partnership"] == KL)
+
+        before = agreements()
+        assert agreements() == before  # answered from the cache
+        posted = fresh.post(
+            "/api/submissions",
+            content=(TEST_DATA / "valid" / "new-agreement.ttl").read_bytes(),
+            headers={"Content-Type": "text/turtle", "Authorization": "Bearer tok-21"},
+        )
+        assert posted.status_code == 201, posted.text
+        assert agreements() == before + 1
