@@ -37,6 +37,14 @@ data: $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[build]'
 	$(BIN)/citypact import lists
 
+# `make release`: a citable, versioned release of the data in the store (CITYPACT_DATA_DIR) into
+# CITYPACT_RELEASES_DIR (default var/releases/{YYYY.MM.DD}); RELEASE_ARGS passes flags, e.g.
+# `make release RELEASE_ARGS="--version 2026.1"`.
+RELEASE_ARGS ?=
+.PHONY: release
+release: install
+	$(BIN)/citypact release $(RELEASE_ARGS)
+
 # `make bench`: one benchmark run on this machine (about 25 minutes); writes bench/results.md.
 # Not part of `make test` (tests/test_bench_tiny.py runs its tiny mode). BENCH_ARGS passes
 # flags to bench/run.py, e.g. `make bench BENCH_ARGS="--triples 200000 --reps 3"`.

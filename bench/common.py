@@ -56,6 +56,7 @@ class BenchConfig:
         "startup",
         "extraction",
         "coverage",
+        "network",
         "endpoints",
     )
     workdir: Path = BENCH_DIR / "work"

@@ -13,7 +13,7 @@ Flags override environment variables, which override the defaults:
     --reps N                repetitions of fast measurements (BENCH_REPS, default 5)
     --slow-reps N           repetitions of slow ones: loads, rdflib parse (BENCH_SLOW_REPS, 2)
     --sections a,b          any of load,queries,http,validation,startup,extraction,coverage,
-                            endpoints
+                            network,endpoints
     --rdflib-timeout S      limit of one rdflib query (BENCH_RDFLIB_TIMEOUT, 30)
     --validation-timeout S  limit of one pySHACL/shacl-rust run (BENCH_VALIDATION_TIMEOUT, 120)
     --validation-triples N  size of the validator agreement check (BENCH_VALIDATION_TRIPLES, 10000)
@@ -39,6 +39,7 @@ import section_endpoints
 import section_extraction
 import section_http
 import section_load
+import section_network
 import section_queries
 import section_startup
 import section_validation
@@ -56,6 +57,10 @@ SECTIONS = {
     "startup": ("e. Start-up and memory", section_startup.run),
     "extraction": ("f. Extraction: precision and recall per kind", section_extraction.run),
     "coverage": ("g. Coverage: the world's partnership lists", section_coverage.run),
+    "network": (
+        "h. Network: export of the whole network and the analyses page",
+        section_network.run,
+    ),
     "endpoints": ("i. Every endpoint at its worst", section_endpoints.run),
 }
 OPTIONS = (

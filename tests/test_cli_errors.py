@@ -49,6 +49,8 @@ VALID: dict[tuple[str, ...], list[str]] = {
     ("import", "csv"): [TABLE, "--data-dir", "STORE"],
     ("import", "lists"): ["--raw-dir", RAW, "--out-dir", "TMP/out"],
     ("export", "wikidata"): ["--data-dir", "STORE"],
+    ("export", "network"): ["TMP/network", "--data-dir", "STORE", "--format", "csv"],
+    ("release",): ["--data-dir", "STORE", "--output-dir", "TMP/releases"],
     ("diff", "wikidata"): [TWINNING, "--data-dir", "STORE"],
 }
 # How each command that reads a file is given one (FILE), and the name of a file it would read
@@ -65,7 +67,7 @@ READS: dict[tuple[str, ...], tuple[list[str], str]] = {
     ("export", "wikidata"): (["--compare", "FILE", "--data-dir", "STORE"], "missing.json"),
     ("diff", "wikidata"): (["FILE", "--data-dir", "STORE"], "missing.json"),
 }
-READS_NOTHING = {("serve",), ("export-site",), ("generate",)}
+READS_NOTHING = {("serve",), ("export-site",), ("generate",), ("export", "network"), ("release",)}
 # A file each reading command cannot parse, and what the message must say (its name, and the
 # line where the format has lines).
 BROKEN = {
@@ -112,6 +114,11 @@ REFUSED_VALUES: list[tuple[list[str], str]] = [
     ),
     (["import", "wikidata", TWINNING, "--server", "example.org"], "--server"),
     (["import", "csv", TABLE, "--server", "example.org"], "--server"),
+    (["export", "network", "TMP/n", "--data-dir", "STORE", "--country", "XX"], "--country"),
+    (["export", "network", "TMP/n", "--data-dir", "STORE", "--sector", "nope"], "--sector"),
+    (["export", "network", "TMP/n", "--data-dir", "STORE", "--year-to", "199x"], "--year-to"),
+    (["release", "--data-dir", "STORE", "--output-dir", "TMP/r", "--version", "../x"], "--version"),
+    (["release", "--data-dir", "STORE", "--base-iri", "example.org"], "--base-iri"),
 ]
 
 

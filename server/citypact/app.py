@@ -110,6 +110,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from citypact.routers import extraction
 
     app.include_router(extraction.router)
+    from citypact.routers import network
+
+    app.include_router(network.router)
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     # Linked data (entity IRIs, /ontology, /dataset, /dumps): last, so /api and /sparql win.
     from citypact.routers import linked_data

@@ -81,6 +81,11 @@ class Settings(BaseSettings):
         description="What a new store is loaded with: full (the curated graph and the graphs "
         "built from the partnership lists in data/built) or core (the curated graph only).",
     )
+    releases_dir: Path = Field(
+        Path("var/releases"),
+        description="Directory `citypact release` writes versioned releases into (one folder "
+        "per version); the server lists and serves them under /dumps/releases/.",
+    )
     # --- linked data: begin ---
     base_iri: str = Field(
         "https://w3id.org/citypact/",

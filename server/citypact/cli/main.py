@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from citypact import __version__
-from citypact.cli import bulk_commands
+from citypact.cli import bulk_commands, network_commands
 from citypact.cli.common import EXIT_INPUT, UsageError, say_error
 from citypact.cli.exchange_commands import (
     cmd_diff_wikidata,
@@ -320,8 +320,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     out = sub.add_parser(
         "export",
-        help="give partnerships back to Wikidata (QuickStatements)",
-        **examples("citypact export wikidata -o statements.txt"),
+        help="give partnerships back to Wikidata (QuickStatements), or export the network",
+        **examples(
+            "citypact export wikidata -o statements.txt",
+            "citypact export network /tmp/network --country ID",
+        ),
     )
     out_sub = out.add_subparsers(dest="target", required=True)
     qs = out_sub.add_parser(
@@ -338,6 +341,7 @@ def build_parser() -> argparse.ArgumentParser:
     qs.add_argument("--output", "-o", type=Path, help="write the statements to a file")
     qs.add_argument("--data-dir", type=Path, help="embedded store directory (CITYPACT_DATA_DIR)")
     qs.set_defaults(func=cmd_export_wikidata)
+    network_commands.add_parsers(sub, out_sub, examples, seconds)
 
     dif = sub.add_parser(
         "diff",

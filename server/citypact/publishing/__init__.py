@@ -8,6 +8,10 @@ dataset_description` (VoID and DCAT), :mod:`~citypact.publishing.service_descrip
 SPARQL service description), :mod:`~citypact.publishing.ontology_docs` (the ontology as a page)
 and :mod:`~citypact.publishing.static_export` (the whole site as files).
 
-Layer: may import the core modules and :mod:`citypact.store`; never validation, curation,
-web, extraction, http, routers or the app.
+:mod:`~citypact.publishing.release` writes a citable, versioned release (dumps, network
+tables, VoID, CITATION.cff, a changelog of the data).
+
+Layer: may import the core modules, :mod:`citypact.store` and :mod:`citypact.network` (the
+network tables a release and the dumps list hold); never validation, curation, web,
+extraction, http, routers or the app.
 """

@@ -8,6 +8,7 @@ Served at ``/dataset`` and ``/.well-known/void`` (RFC 5785, VoID §7.2); its IRI
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
@@ -16,6 +17,7 @@ import pyoxigraph as ox
 from rdflib import Literal
 
 from citypact.namespaces import ONTOLOGY_IRI, SECTOR_SCHEME
+from citypact.network.formats import FILES as NETWORK_FILES
 from citypact.publishing.dumps import DUMPS
 from citypact.publishing.linked_data import IriSpace, linked_data_queries, sort_triples
 from citypact.store.backends import META_GRAPH
@@ -124,10 +126,32 @@ class _Triples(list[ox.Triple]):
         self.append(ox.Triple(s, ox.NamedNode(p), o))
 
 
+@dataclass(frozen=True)
+class ReleasedVersion:
+    """A citable release of the dataset (``citypact release``): its version, issue date and
+    triple count, and whether the data served now is still that release's."""
+
+    version: str
+    issued: str
+    triples: int
+    current: bool = False
+
+
 def describe_dataset(
-    store: Store, space: IriSpace, modified: datetime | None, timeout: float = 30.0
+    store: Store,
+    space: IriSpace,
+    modified: datetime | None,
+    timeout: float = 30.0,
+    releases: Sequence[ReleasedVersion] = (),
+    version: ReleasedVersion | None = None,
 ) -> list[ox.Triple]:
-    """The VoID and DCAT description of the dataset."""
+    """The VoID and DCAT description of the dataset.
+
+    ``releases`` (newest first) are linked as versions (``dcat:hasVersion``), each at
+    ``{base}dumps/releases/{version}/``; the dataset states the newest one's version when the
+    data is still that release's. ``version`` describes a release itself (its version and
+    date), as written into the release.
+    """
     queries = linked_data_queries()
     options = QueryOptions(timeout=timeout)
     prefixes = [Literal(p) for p in space.entity_prefixes]
@@ -203,9 +227,76 @@ def describe_dataset(
         t.add(part, _VOID + "class", row["class"])  # type: ignore[arg-type]
         t.add(part, _VOID + "entities", _int(int(row["entities"].value)))
     _distributions(t, ds, space, sparql, mixed=bool(sources))
+    _network_distributions(t, ds, space)
     for number, row in enumerate(sources, start=1):
         _source_subset(t, ds, space, number, row)
+    triples = int(size[0]["triples"].value) if size else 0
+    _versions(t, ds, space, releases, version, triples)
     return sort_triples(t)
+
+
+def _versions(
+    t: _Triples,
+    ds: ox.NamedNode,
+    space: IriSpace,
+    releases: Sequence[ReleasedVersion],
+    version: ReleasedVersion | None,
+    triples: int,
+) -> None:
+    """DCAT 3 versioning: dcat:version, dcterms:issued, dcat:hasVersion, dcat:previousVersion."""
+    owl = "http://www.w3.org/2002/07/owl#"
+    if version is not None:
+        t.add(ds, _DCAT + "version", ox.Literal(version.version))
+        t.add(ds, owl + "versionInfo", ox.Literal(version.version))
+        t.add(ds, _DCT + "issued", ox.Literal(version.issued, datatype=_iri(_XSD + "date")))
+    for release in releases:
+        node = _iri(f"{space.base}dumps/releases/{release.version}/")
+        if version is not None and release.version == version.version:
+            continue
+        t.add(ds, _DCAT + "hasVersion", node)
+        t.add(node, str(_RDF_TYPE.value), _iri(_DCAT + "Dataset"))
+        t.add(node, _DCAT + "version", ox.Literal(release.version))
+        t.add(node, _DCT + "issued", ox.Literal(release.issued, datatype=_iri(_XSD + "date")))
+        t.add(node, _DCAT + "isVersionOf", ds)
+    if version is None and releases:
+        latest = releases[0]
+        if latest.current and latest.triples == triples:
+            t.add(ds, _DCAT + "version", ox.Literal(latest.version))
+            t.add(ds, owl + "versionInfo", ox.Literal(latest.version))
+        else:
+            t.add(
+                ds,
+                _RDFS + "comment",
+                ox.Literal(
+                    f"The data served here has changed since release {latest.version}; cite "
+                    "a release for a fixed version.",
+                    language="en",
+                ),
+            )
+        t.add(
+            ds,
+            _DCAT + "previousVersion" if not latest.current else _DCAT + "hasCurrentVersion",
+            _iri(f"{space.base}dumps/releases/{latest.version}/"),
+        )
+
+
+def _network_distributions(t: _Triples, ds: ox.NamedNode, space: IriSpace) -> None:
+    """The network tables and graph files (``/dumps/network/``) as distributions."""
+    for number, file in enumerate(NETWORK_FILES, start=1):
+        url = _iri(f"{space.base}dumps/network/{file.name}")
+        dist = ox.BlankNode(f"network{number}")
+        t.add(ds, _DCAT + "distribution", dist)
+        t.add(dist, str(_RDF_TYPE.value), _iri(_DCAT + "Distribution"))
+        t.add(dist, _DCT + "title", ox.Literal(f"network/{file.name}: {file.title}", language="en"))
+        t.add(dist, _DCAT + "downloadURL", url)
+        t.add(dist, _DCAT + "accessURL", url)
+        t.add(dist, _DCAT + "mediaType", _iri(IANA_MEDIA + file.media_type))
+        if file.kind == "csv":
+            t.add(
+                dist,
+                _DCT + "conformsTo",
+                _iri(f"{space.base}dumps/network/{file.name}-metadata.json"),
+            )
 
 
 def source_dump_name(graph: str) -> str:

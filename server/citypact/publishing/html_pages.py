@@ -120,7 +120,7 @@ def layout(
         ("/dumps/", "Downloads"),
     ]
     if site.dynamic:
-        nav[1:1] = [("/search", "Search"), ("/map", "Map")]
+        nav[1:1] = [("/search", "Search"), ("/map", "Map"), ("/network", "Network")]
         nav += [("/sparql", "SPARQL"), ("/docs", "API")]
         assets = '<link rel="icon" href="data:,">\n<link rel="stylesheet" href="/static/site.css">'
         head = assets + "\n" + head

@@ -29,6 +29,8 @@ from pathlib import Path
 import pyoxigraph as ox
 from rdflib import URIRef
 
+from citypact.network.formats import write_all
+from citypact.network.tables import read_network
 from citypact.publishing import html_pages
 from citypact.publishing.dataset_description import dataset_state, describe_dataset
 from citypact.publishing.dumps import DUMPS, write_dump
@@ -433,6 +435,12 @@ def export_site(
         with writer.path(f"/dumps/{dump.name}").open("wb") as handle:
             write_dump(store.oxigraph, dump, handle)
     links = [DumpLink(f"/dumps/{d.name}", d.title, d.media_type, d.description) for d in DUMPS]
+    say("network tables")
+    for written in write_all(read_network(store, 600), directory / "dumps" / "network"):
+        summary.files += 1
+        links.append(
+            DumpLink(f"/dumps/network/{written.name}", written.name, "", "the whole network")
+        )
     writer.write("/dumps/index.html", html_pages.dumps_page(site, links))
 
     urls = [site_url + p for p in page_paths(space, entities)]

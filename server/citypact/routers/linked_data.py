@@ -54,6 +54,7 @@ from citypact.publishing.linked_data import (
 )
 from citypact.publishing.negotiation import negotiate
 from citypact.publishing.ontology_docs import ontology_page
+from citypact.publishing.release import list_releases, network_links
 from citypact.routers.models import content_responses, error_responses
 from citypact.settings import Settings
 from citypact.store.embedded import EmbeddedStore
@@ -405,9 +406,10 @@ async def _dataset(request: Request, choice: Choice, path: str) -> Response:
     state, last_modified = await _freshness(request)
     space = _space(request)
     cache = _cache(request.app)
-    key = ("dataset", last_modified)
+    settings = _settings(request)
+    releases = [r.as_version(state.fingerprint) for r in list_releases(settings.releases_dir)]
+    key = ("dataset", last_modified, tuple(releases))
     if cache.get("dataset-key") != key:
-        settings = _settings(request)
         cache["dataset"] = await _run(
             request,
             describe_dataset,
@@ -415,6 +417,7 @@ async def _dataset(request: Request, choice: Choice, path: str) -> Response:
             space,
             state.modified or last_modified,
             settings.query_timeout,
+            releases,
         )
         cache["dataset-key"] = key
     triples = cache["dataset"]
@@ -442,6 +445,7 @@ async def dumps_index(request: Request) -> HTMLResponse:
             source_dumps, store.oxigraph, timeout=_settings(request).query_timeout
         )
     links = [DumpLink(f"/dumps/{d.name}", d.title, d.media_type, d.description) for d in listed]
+    links += network_links(_settings(request).releases_dir)
     return HTMLResponse(dumps_page(_site(request), links))
 
 
