@@ -43,4 +43,6 @@ def test_tiny_benchmark_runs_every_section(tmp_path: Path) -> None:
     assert "This section failed" not in report
     assert "## Targets" in report and "partners_by_sector" in report
     assert "pyoxigraph" in report and "rdflib" in report
-    assert elapsed < 60, f"the tiny benchmark took {elapsed:.0f} s"
+    # A bound against a hang, not a speed check (machines here are shared and noisy; speed is
+    # what `make bench` measures): the tiny run takes about a minute on a quiet machine.
+    assert elapsed < 600, f"the tiny benchmark took {elapsed:.0f} s"

@@ -74,7 +74,7 @@ def test_a_query_past_its_timeout_is_stopped_and_its_worker_killed(client: TestC
     assert answer.status_code == 503
     assert "timed out after 1 s" in answer.json()["error"]["message"]
     assert "Retry-After" in answer.headers
-    assert elapsed < 4
+    assert elapsed < 10  # answered at its 1 s deadline, not when the endless query ends
     assert _gone(worker), "the worker still runs the abandoned query"
     assert _pool(client).killed == 1
     # The next query gets a fresh worker and is answered at once.

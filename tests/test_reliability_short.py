@@ -75,4 +75,6 @@ def test_quick_reliability_run_passes_every_check(tmp_path: Path) -> None:
     assert "❌" not in verdicts and "This check raised" not in report
     assert "wrk" in report and "pyoxigraph" in report
     assert _stamp(committed) == before, "the quick run must not touch bench/reliability.md"
-    assert elapsed < 150, f"the quick reliability run took {elapsed:.0f} s"
+    # A bound against a hang, not a speed check (the quick run takes about a minute when the
+    # machine is quiet; `make reliability` measures speed).
+    assert elapsed < 600, f"the quick reliability run took {elapsed:.0f} s"
