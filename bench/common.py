@@ -48,6 +48,7 @@ class BenchConfig:
     http_request_timeout: float = 60.0
     clients: int = 8
     startup_reps: int = 3
+    scale_sizes: tuple[int, ...] = (100_000, 1_000_000, 10_000_000)
     sections: tuple[str, ...] = (
         "load",
         "queries",
@@ -58,6 +59,7 @@ class BenchConfig:
         "coverage",
         "network",
         "endpoints",
+        "scale",
     )
     workdir: Path = BENCH_DIR / "work"
     out: Path = BENCH_DIR / "results.md"
@@ -78,6 +80,7 @@ class BenchConfig:
             http_requests=5,
             http_phase_seconds=5.0,
             startup_reps=1,
+            scale_sizes=(2_000,),
             workdir=workdir,
             out=workdir / "results.md",
         )

@@ -13,7 +13,8 @@ Flags override environment variables, which override the defaults:
     --reps N                repetitions of fast measurements (BENCH_REPS, default 5)
     --slow-reps N           repetitions of slow ones: loads, rdflib parse (BENCH_SLOW_REPS, 2)
     --sections a,b          any of load,queries,http,validation,startup,extraction,coverage,
-                            network,endpoints
+                            network,endpoints,scale
+    --scale-sizes N,N       the sizes of section j (BENCH_SCALE_SIZES, 100000,1000000,10000000)
     --rdflib-timeout S      limit of one rdflib query (BENCH_RDFLIB_TIMEOUT, 30)
     --validation-timeout S  limit of one pySHACL/shacl-rust run (BENCH_VALIDATION_TIMEOUT, 120)
     --validation-triples N  size of the validator agreement check (BENCH_VALIDATION_TRIPLES, 10000)
@@ -41,6 +42,7 @@ import section_http
 import section_load
 import section_network
 import section_queries
+import section_scale
 import section_startup
 import section_validation
 from common import BenchConfig, Results
@@ -62,6 +64,7 @@ SECTIONS = {
         section_network.run,
     ),
     "endpoints": ("i. Every endpoint at its worst", section_endpoints.run),
+    "scale": ("j. Scale: 100,000 to 1 million to 10 million triples", section_scale.run),
 }
 OPTIONS = (
     # flag, env, field, type
@@ -86,6 +89,7 @@ def parse_args(argv: list[str] | None = None) -> tuple[BenchConfig, bool]:
     parser.add_argument("--tiny", action="store_true", default=os.environ.get("BENCH_TINY") == "1")
     parser.add_argument("--sections", default=os.environ.get("BENCH_SECTIONS"))
     parser.add_argument("--strict", action="store_true")
+    parser.add_argument("--scale-sizes", default=os.environ.get("BENCH_SCALE_SIZES"))
     for flag, env, _field, kind in OPTIONS:
         parser.add_argument(flag, type=kind, default=None, help=f"(env {env})")
     args = parser.parse_args(argv)
@@ -97,6 +101,8 @@ def parse_args(argv: list[str] | None = None) -> tuple[BenchConfig, bool]:
             value = kind(os.environ[env])
         if value is not None:
             changes[field_name] = value
+    if args.scale_sizes:
+        changes["scale_sizes"] = tuple(int(n) for n in args.scale_sizes.split(",") if n.strip())
     if args.sections:
         wanted = tuple(s.strip() for s in args.sections.split(",") if s.strip())
         unknown = set(wanted) - set(SECTIONS)
