@@ -15,6 +15,7 @@ The GeoNames table is loaded once per process (:func:`world_places`, ``cities150
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
@@ -23,6 +24,8 @@ from citypact.curation.bulk.countries import geonames_countries
 from citypact.curation.bulk.geonames import GeoNames
 from citypact.curation.bulk.names import core, fold
 
+# What ISO 3166-2 adds to a subdivision's name: "Shandong Sheng", "Busan-gwangyeoksi".
+_ISO_KIND = re.compile(r"\s+(?:sheng|shi|zizhiqu|gwangyeoksi|teukbyeolsi|do|province)$")
 DOMINANT = 5  # a namesake this many times more populous than the next is the one meant
 EXTRACTION_POPULATION = 15000  # the smallest GeoNames table the extractor loads
 
@@ -56,7 +59,9 @@ class WorldPlaces:
         import pycountry
 
         for sub in pycountry.subdivisions:
-            for key in {fold(sub.name), core(sub.name)}:
+            # "Shandong Sheng" is Shandong; "Gyeonggi-do" is Gyeonggi.
+            bare = _ISO_KIND.sub("", fold(sub.name))
+            for key in {fold(sub.name), core(sub.name), bare}:
                 if key:
                     self._regions[key].append((sub.code, sub.country_code, sub.name))
 

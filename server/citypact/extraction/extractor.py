@@ -46,7 +46,9 @@ _NOT_YET = re.compile(
     re.I,
 )
 _RENEWAL = re.compile(
-    r"perpanjangan|memperpanjang|diperpanjang|renewal of|renewed|renews|extension of|extends the",
+    r"perpanjangan|memperpanjang|diperpanjang|renewal of|renewed|renews|extension of|extends the|"
+    r"revitali[sz]|memperbarui|diperbarui|kembali menyepakati|\b\d+\s+tahun kerja ?sama|"
+    r"\b\d+(?:st|nd|rd|th)\s+anniversary of (?:the|their) (?:sister|twin|friendship)",
     re.I,
 )
 _ALREADY = re.compile(
@@ -518,8 +520,13 @@ def _clause_end(text: str, start: int) -> int:
 
 def _adjacent_post(ms: list[Match], j: int, text: str) -> URIRef | None:
     """The post named right before ("Gubernur DKI Jakarta, Pramono Anung") or after a person."""
-    for k in (j - 1, j + 1):
-        if 0 <= k < len(ms) and (posts := ms[k].of_kind("post")):
+    # the nearest post before or after (another match may lie within the post's span)
+    near = sorted(
+        (k for k in range(len(ms)) if k != j and ms[k].of_kind("post")),
+        key=lambda k: abs(k - j),
+    )[:2]
+    for k in near:
+        if posts := ms[k].of_kind("post"):
             a, b = sorted((ms[k], ms[j]), key=lambda m: m.start)
             gap = text[a.end : b.start]
             if a is ms[k] and gap.strip():

@@ -234,12 +234,11 @@ class NewEntityFinder:
                     continue  # "the city of" anything: only a place the world knows
                 if normalise(name) in _NOT_PLACE_NAMES:
                     continue  # "kota kembar", "Friendship City": what a tie is, not a place
-                weak = kind.strip().lower() in ("city", "kota")
                 alone = (
                     pattern in (_KOREAN, _WITH_CITY, _CITY_PART, *_WORLD_PATTERNS)
                     or (pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota")
                     or (pattern is _GOV_AFTER and bool(_STRONG_KIND.search(kind)))
-                    or (world is not None and not weak)
+                    or world is not None
                     or stands_alone(f"{text}\n{self.title}", name)
                 )
                 if not alone and (variant := spelled_otherwise(text, name)):

@@ -5,6 +5,7 @@ quotation per paragraph.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from rdflib import URIRef
 
@@ -68,7 +69,9 @@ class QuotationRules:
                     named = [x for x in matches if at <= x.start <= at + 3 and x.of_kind("person")]
                     if named:
                         speaker, name = named[0].of_kind("person")[0], named[0].text
-                    elif (name := speaker_name(m.group("rest"), self.known.gazetteer)) is not None:
+                    elif (
+                        name := speaker_name(m.group("rest"), self.known.gazetteer, self._is_city)
+                    ) is not None:
                         speaker = self._new_person_named(result, name) or self._known_person(name)
                         if speaker is None:
                             name = fullest_form(text, name)
@@ -112,6 +115,9 @@ class QuotationRules:
                 dates = find_dates(text[start:end], result.article.date)
                 spoken = dates[0].value if dates else result.date
                 result.quotations.append(Quotation(piece, speaker, name, spoken, ev))
+
+    def _is_city(self, word: str) -> bool:
+        return self.known.world is not None and self.known.world.city(word) is not None
 
     def _known_person(self, name: str) -> URIRef | None:
         """The one person of the graph a word of whose name is ``name`` ("Basuki")."""
@@ -163,25 +169,31 @@ _TITLE_WORDS = set(
 _RUN = re.compile(r"[A-Z][\w'’-]*(?:[ ]+[A-Z][\w'’-]*)*")
 
 
-def speaker_name(rest: str, gazetteer: Gazetteer) -> str | None:
+def speaker_name(rest: str, gazetteer: Gazetteer, is_place: Callable[[str], bool]) -> str | None:
     """The speaker's name after a speech verb: honorifics dropped ("said Dr Sim" is Sim); past a
     post ("Konsul Jenderal RI untuk Shanghai Siti Nugraha Mauludiah" is Siti Nugraha
     Mauludiah); None when what follows is no name."""
     head = rest[:100]
+    previous = 0
     for run in _RUN.finditer(head):
-        if run.start() > 0 and not re.fullmatch(r"[\s,]*|[\s,]*[a-z]+[\s,]+", head[: run.start()]):
+        gap = head[previous : run.start()]
+        if run.start() > 0 and not re.fullmatch(r"[\s,]*|[\s,]*[a-z]+[\s,]+", gap):
             break  # a clause, not the name: "said the mayor of ..."
+        previous = run.end()
         words = HONORIFIC.sub("", run.group(0) + " ").split()
         if words and normalise(words[0]) in _TITLE_WORDS:
             continue  # a post: the name follows
         # leading places ("Shanghai Siti Nugraha Mauludiah")
-        while (
-            len(words) > 1 and (m := gazetteer.whole(words[0])) and m.kinds & {"place", "country"}
-        ):
+        while len(words) > 2 and _is_place(words[0], gazetteer, is_place):
             words = words[1:]
         if words:
             return " ".join(words[:4])
     return None
+
+
+def _is_place(word: str, gazetteer: Gazetteer, is_place: Callable[[str], bool]) -> bool:
+    m = gazetteer.whole(word)
+    return bool(m is not None and m.kinds & {"place", "country"}) or is_place(word)
 
 
 def fullest_form(text: str, name: str) -> str:
