@@ -208,3 +208,23 @@ def test_a_second_report_of_a_signing_is_the_same_agreement(store: EmbeddedStore
     assert (claim.subject, CP.object, CP.MemorandumOfUnderstanding) in triples
     assert done.report is not None and done.report.conforms
     assert "matches" in done.standing()[0]
+
+
+def test_the_rounds_table_puts_first_runs_beside_the_figures_now() -> None:
+    from citypact.extraction.evaluation import Case, Counts, Evaluation
+
+    cases = [
+        Case("a", {}, round=6, first_run_counts={"agreement": [0, 0, 1], "date": [1, 2, 1]}),
+        Case("b", {}, round=6, first_run_counts={"agreement": [1, 1, 1], "date": [0, 0, 1]}),
+        Case("c", {}, round=2, first_run="2026-11-28: overall P 0.78 R 0.60 (18 of 30)"),
+    ]
+    now = {
+        "a": {"agreement": Counts(1, 1, 1), "date": Counts(1, 1, 1)},
+        "b": {"agreement": Counts(1, 1, 1), "date": Counts(0, 1, 1)},
+    }
+    table = Evaluation({}, ["a", "b"], [], now).rounds_table(cases)
+    rows = {line.split("|")[1].strip(): line for line in table.splitlines()[2:]}
+    # round 6 first run: 2 of 4 expected, 3 proposed; agreement 1 of 2, date 1 of 2
+    assert "| 0.67 / 0.50 | 0.50, 0.50 (agreement) |" in rows["6"]
+    assert rows["6"].endswith("| 0.75 / 0.75 | 1.00, 0.50 (date) |")
+    assert "| 0 of 1 | 0.78 / 0.60 | not recorded |" in rows["2"]

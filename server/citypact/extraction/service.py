@@ -77,10 +77,13 @@ def extract_article(
     url: str | None = None,
     service: SubmissionService | None = None,
     validate: bool = True,
+    known: Knowledge | None = None,
 ) -> Extracted:
     """Read, extract, propose and (unless ``validate`` is False) validate against the store.
-    ``url`` is where the article was published (its date and publisher may follow from it)."""
-    known = Knowledge.from_store(store)
+    ``url`` is where the article was published (its date and publisher may follow from it);
+    ``known``, the store's knowledge when the caller read it already (the evaluation reads it
+    once for all its articles)."""
+    known = known or Knowledge.from_store(store)
     article = read_article(raw, filename, url)
     extraction = Extractor(known).extract(article, lang, article_date)
     proposal = build_proposal(known, extraction)
