@@ -9,6 +9,8 @@ import extraction_eval
 from common import Section
 from context import Context
 
+from citypact.extraction.evaluation import load_cases
+
 
 def run(ctx: Context, section: Section) -> None:
     """Evaluate; the table and the articles to fetch go into the report."""
@@ -17,6 +19,11 @@ def run(ctx: Context, section: Section) -> None:
     seconds = time.perf_counter() - started
     section.tables.append(evaluation.table())
     print(evaluation.table(), flush=True)
+    # Held-out rounds: the first run (recorded in the manifest before any rule was changed for
+    # them) beside the figures now. Only the first runs measure articles the rules never saw.
+    rounds = evaluation.rounds_table(load_cases())
+    section.tables.append(rounds)
+    print(rounds, flush=True)
     section.notes.append(
         f"{len(evaluation.evaluated)} article(s) evaluated in {seconds:.1f} s: "
         + ", ".join(evaluation.evaluated)

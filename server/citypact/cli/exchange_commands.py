@@ -188,6 +188,8 @@ def cmd_extract(args: argparse.Namespace) -> int:
         f"{summary['violations']} violation(s), {summary['warnings']} warning(s)",
         file=sys.stderr,
     )
+    for line in done.standing():
+        print(f"citypact: {line}", file=sys.stderr)
     for result in summary.get("results", []):
         if result["severity"] == "Violation":
             say_error(f"violation: {result['focus_node']}: {result['message']}")

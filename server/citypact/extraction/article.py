@@ -140,9 +140,33 @@ def _from_html(raw: str, filename: str | None) -> Article:
     return article
 
 
+# A stored page's date before its text (" date 2023-05-14 KUCHING (May 14): ...").
+_STORED_DATE = re.compile(r"^\s*date (?P<day>\d{4}-\d{2}(?:-\d{2})?)\s+")
+# A wire service's header line: "ID : 123456 / Tue, 03/16/2010 - 19:03".
+_WIRE_HEADER = re.compile(r"^ID\s*:\s*\d+\s*/\s*[^\n]{0,40}\d{1,2}:\d{2}\s*$", re.M)
+
+
+def unwrap(text: str) -> str:
+    """Hard-wrapped lines (wire copy broken at a fixed width) joined where a sentence runs on:
+    a line ending without a full stop, quote or colon, and the next starting in lower case or
+    with a number. Each joining newline becomes a space, so offsets stay the text's."""
+    return re.sub(r"(?<=[\w,;&–-])\n(?=[ \t]*[a-z0-9(])", " ", text)
+
+
 def _from_text(raw: str, filename: str | None, header_title: str | None = None) -> Article:
     """Header lines (title, by, editor, date) first; the body from the first long paragraph."""
-    lines = raw.replace("\r\n", "\n").split("\n")
+    raw = raw.replace("\r\n", "\n")
+    stored = _STORED_DATE.match(raw)
+    stored_day = (
+        parse_date(stored.group("day")) if stored and len(stored.group("day")) == 10 else None
+    )
+    if stored:
+        raw = raw[stored.end() :]
+    wire = _WIRE_HEADER.search(raw[:400])
+    wire_day = first_date(wire.group(0)) if wire else None
+    if wire:
+        raw = raw[: wire.start()] + raw[wire.end() :]
+    lines = unwrap(raw).split("\n")
     article = Article(text="", title=header_title, filename=filename)
     body_start = len(lines)
     for index, line in enumerate(lines):
@@ -191,6 +215,11 @@ def _from_text(raw: str, filename: str | None, header_title: str | None = None) 
         article.outlet = next((p for p in article.dateline if _DOMAIN.search(p)), None)
     if (lead := find_dates(body[:120])) and lead[0].start < 40:
         article.set_date(lead[0].value, lead[0].year_given)
+    if stored_day is not None:
+        article.set_date(stored_day)
+    if wire_day is not None:
+        article.set_date(wire_day.value)
+        article.header.append(wire.group(0).strip())  # type: ignore[union-attr]
     return article
 
 

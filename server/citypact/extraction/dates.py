@@ -51,6 +51,7 @@ for _number, _names in enumerate(
     for _name in _names.split():
         WEEKDAYS[_name] = _number
 
+_SHORT_WEEKDAYS = dict(zip("mon tue wed thu fri sat sun".split(), range(7), strict=True))
 _MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
 _WEEKDAY_NAMES = "|".join(sorted(WEEKDAYS, key=len, reverse=True))
 WEEKDAY_NAMES = _WEEKDAY_NAMES
@@ -79,6 +80,18 @@ _PATTERNS = (
         rf"\b(?P<wd>{_WEEKDAY_NAMES})\s*,\s*(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})\b(?!\s*,?\s*\d)",
         re.I,
     ),
+    # "signed on Feb 7", "pada 7 Februari": a day and month after "on"/"pada"
+    re.compile(
+        rf"\b(?:on|pada|pada\s+tanggal)\s+(?:(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})"
+        rf"|(?P<d2>\d{{1,2}})\s+(?P<mn2>{_MONTH_NAMES})\.?)\b(?!,?\s*\d{{4}})",
+        re.I,
+    ),
+    # a wire service's header: "ID : 123456 / Tue, 03/16/2010 - 19:03" (month first)
+    re.compile(
+        rf"^ID\s*:\s*\d+\s*/\s*(?:(?P<wd>{_WEEKDAY_NAMES}|mon|tue|wed|thu|fri|sat|sun),?\s*)?"
+        r"(?P<m>\d{1,2})/(?P<d>\d{1,2})/(?P<y>\d{4})",
+        re.I | re.M,
+    ),
     # a dateline: KUCHING, Aug 14: or KUALA LUMPUR, 14 Ogos --
     re.compile(
         rf"^[A-Z][A-Z .'’-]{{1,40}},\s*(?:(?P<mn>{_MONTH_NAMES})\.?\s+(?P<d>\d{{1,2}})"
@@ -86,6 +99,7 @@ _PATTERNS = (
         re.I | re.M,
     ),
 )
+_APOSTROPHES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'"})
 _RELATIVE = {
     "today": 0,
     "hari ini": 0,
@@ -123,6 +137,8 @@ def find_dates(
     """Every date in ``text``, in order; overlapping matches keep the first pattern's."""
     found: list[DateMention] = []
     taken: list[tuple[int, int]] = []
+    # "Jum’at": one kind of apostrophe (the same length, so spans stay the text's)
+    text = text.translate(_APOSTROPHES)
     for pattern in _PATTERNS:
         for m in pattern.finditer(text):
             if any(m.start() < e and s < m.end() for s, e in taken):
@@ -200,7 +216,9 @@ def _value(
     groups["d"] = groups.get("d") or groups.get("d2")
     month = MONTHS[groups["mn"].lower()] if groups.get("mn") else int(groups["m"])
     day = int(groups["d"])
-    weekday = WEEKDAYS.get((groups.get("wd") or "").lower())
+    weekday = WEEKDAYS.get(
+        (groups.get("wd") or "").lower(), _SHORT_WEEKDAYS.get((groups.get("wd") or "").lower())
+    )
     if groups.get("y"):
         return _safe(int(groups["y"]), month, day), True, weekday
     return _infer_year(month, day, weekday, article_date, today), False, weekday

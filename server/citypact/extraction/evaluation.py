@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from citypact.extraction.gazetteer import normalise
+from citypact.extraction.knowledge import Knowledge
 from citypact.extraction.service import extract_article
 from citypact.store.port import Store
 
@@ -51,7 +52,9 @@ def canonical(kind: str, key: str) -> str:
 
 @dataclass
 class Case:
-    """One article with its expected statements."""
+    """One article with its expected statements; a held-out article also has its round and
+    its first run (``first_run_counts``: kind -> [hits, predicted, expected], or the overall
+    precision and recall its ``first_run`` note records for the earlier rounds)."""
 
     name: str
     expected: dict[str, list[str]]
@@ -60,6 +63,9 @@ class Case:
     lang: str | None = None
     date: date | None = None
     outlet: str | None = None
+    round: int | None = None
+    first_run: str | None = None
+    first_run_counts: dict[str, list[int]] | None = None
 
 
 @dataclass
@@ -126,6 +132,42 @@ class Evaluation:
             lines.append(f"| {name} | " + " | ".join(cells) + " |")
         return "\n".join(lines)
 
+    def rounds_table(self, cases: Iterable[Case]) -> str:
+        """First runs beside the figures now, per held-out round: precision and recall overall,
+        "agreement" recall and the lowest recall of any kind (first runs of rounds 1-5 were
+        recorded as overall figures only)."""
+        by_round: dict[int, list[Case]] = {}
+        for case in cases:
+            if case.round is not None:
+                by_round.setdefault(case.round, []).append(case)
+        lines = [
+            "| round | articles | first run P / R | first run: agreement R, lowest kind R "
+            "| now P / R | now: agreement R, lowest kind R |",
+            "|---|---|---|---|---|---|",
+        ]
+        for number, members in sorted(by_round.items()):
+            first = _sum_counts(c.first_run_counts for c in members if c.first_run_counts)
+            if first:
+                o = _overall(first)
+                first_pr = f"{o.precision:.2f} / {o.recall:.2f}"
+                first_kinds = _agreement_and_lowest(first)
+            else:
+                noted = _NOTED.search(members[0].first_run or "")
+                first_pr = f"{noted.group(1)} / {noted.group(2)}" if noted else "–"
+                first_kinds = "not recorded"
+            now_counts = _sum_counts(
+                {k: [c.hits, c.predicted, c.expected] for k, c in self.articles[m.name].items()}
+                for m in members
+                if m.name in self.articles
+            )
+            evaluated = sum(1 for m in members if m.name in self.articles)
+            now = _overall(now_counts)
+            lines.append(
+                f"| {number} | {evaluated} of {len(members)} | {first_pr} | {first_kinds} "
+                f"| {now.precision:.2f} / {now.recall:.2f} | {_agreement_and_lowest(now_counts)} |"
+            )
+        return "\n".join(lines)
+
     def report(self) -> str:
         """The tables, the articles evaluated and the ones to fetch, and what was missed."""
         out = [
@@ -171,6 +213,9 @@ def _case(data: dict[str, Any], default_name: str = "") -> Case:
         if data.get("date_given") and data.get("date")
         else None,
         outlet=data.get("outlet"),
+        round=data.get("round"),
+        first_run=data.get("first_run"),
+        first_run_counts=data.get("first_run_counts"),
     )
 
 
@@ -190,6 +235,7 @@ def evaluate(
     articles: dict[str, dict[str, Counts]] = {}
     evaluated: list[str] = []
     unavailable: list[Case] = []
+    known = Knowledge.from_store(store)  # once: the store does not change while evaluating
     for case in cases if cases is not None else load_cases(folder):
         found = _text_of(case, folder)
         if found is None:
@@ -204,6 +250,7 @@ def evaluate(
             filename=filename,
             url=case.url,
             validate=False,
+            known=known,
         )
         predicted = done.proposal.keys()
         evaluated.append(case.name)
@@ -222,6 +269,33 @@ def evaluate(
                 c.misses += [f"{case.name}: {k}" for k in sorted(want - got)]
                 c.extras += [f"{case.name}: {k}" for k in sorted(got - want)]
     return Evaluation(kinds, evaluated, unavailable, articles)
+
+
+_NOTED = re.compile(r"P (\d\.\d\d) R (\d\.\d\d)")
+
+
+def _sum_counts(per_article: Iterable[dict[str, list[int]]]) -> dict[str, list[int]]:
+    total: dict[str, list[int]] = {}
+    for counts in per_article:
+        for kind, (hits, predicted, expected) in counts.items():
+            row = total.setdefault(kind, [0, 0, 0])
+            row[0] += hits
+            row[1] += predicted
+            row[2] += expected
+    return total
+
+
+def _overall(counts: dict[str, list[int]]) -> Counts:
+    hits, predicted, expected = (sum(row[i] for row in counts.values()) for i in range(3))
+    return Counts(hits, predicted, expected)
+
+
+def _agreement_and_lowest(counts: dict[str, list[int]]) -> str:
+    recall = {k: Counts(row[0], row[1], row[2]).recall for k, row in counts.items() if row[2]}
+    if not recall:
+        return "–"
+    lowest = min(recall, key=lambda k: recall[k])
+    return f"{recall.get('agreement', 1.0):.2f}, {recall[lowest]:.2f} ({lowest})"
 
 
 def _attribute(key: str) -> str:

@@ -12,12 +12,13 @@ from rdflib import URIRef
 
 from citypact.extraction.article import Article
 from citypact.extraction.dates import DateMention, candidate_days, find_dates, relative_day
-from citypact.extraction.findings import Evidence, Extraction, Finding, Signatory
+from citypact.extraction.findings import Evidence, Extraction, Finding, Signatory, new_sector
 from citypact.extraction.gazetteer import Match, normalise
 from citypact.extraction.knowledge import Knowledge
 from citypact.extraction.language import detect_language
 from citypact.extraction.name_forms import with_aliases
 from citypact.extraction.new_entities import HONORIFIC, NewEntityFinder
+from citypact.extraction.place_resolution import PlaceResolver
 from citypact.extraction.place_rules import PlaceRules
 from citypact.extraction.quotation_rules import QuotationRules
 from citypact.extraction.sector_lists import SectorLexicon, find_sectors
@@ -25,7 +26,8 @@ from citypact.extraction.sentences import Sentence, split_sentences
 from citypact.namespaces import CP
 
 _SIGNING = re.compile(
-    r"penandatangan|ditandatangan|menandatangan|tanda ?tangan|signing|signed|\bsign\b|\binked?\b|"
+    r"penandatangan|ditandatangan|menandatangan|tanda ?tangan|signing|signed|\bsign\b|"
+    r"\bink(?:ed|ing)?\b|"
     r"diwakili oleh|represented by|"
     r"memeterai|dimeterai|termeterai|pemeteraian|menjalin kerja ?sama|resmi jadi|sealed",
     re.I,
@@ -44,7 +46,9 @@ _NOT_YET = re.compile(
     re.I,
 )
 _RENEWAL = re.compile(
-    r"perpanjangan|memperpanjang|diperpanjang|renewal of|renewed|renews|extension of|extends the",
+    r"perpanjangan|memperpanjang|diperpanjang|renewal of|renewed|renews|extension of|extends the|"
+    r"revitali[sz]|memperbarui|diperbarui|kembali menyepakati|\b\d+\s+tahun kerja ?sama|"
+    r"\b\d+(?:st|nd|rd|th)\s+anniversary of (?:the|their) (?:sister|twin|friendship)",
     re.I,
 )
 _ALREADY = re.compile(
@@ -53,7 +57,26 @@ _ALREADY = re.compile(
     r"already (?:had|have|has)",
     re.I,
 )
+_RECENTLY = re.compile(
+    r"\b(?:recently|lately|baru-baru ini|belum lama ini|beberapa waktu lalu)\b", re.I
+)
 _DEPUTY = re.compile(r"\b(?:deputy|vice|wakil|timbalan)\b", re.I)
+# Who signed, said outright: "ditandatangani oleh X dengan Y", "signed for", "represented by".
+_EXPLICIT = re.compile(
+    r"ditandatangani\s+oleh|diwakili(?:\s+oleh)?|signed\s+(?:by|for)|(?:was\s+)?represented\s+by|"
+    r"\brepresented\b|mewakili|dilakukan\s+oleh|penandatanganan\s+dilakukan",
+    re.I,
+)
+# Who watched: "disaksikan", "witnessed by", "turut menyaksikan", "also present were".
+_WITNESS = re.compile(
+    r"disaksikan|menyaksikan|witness(?:ed)?\b|hadir\b|also\s+present|among\s+those\s+present|"
+    r"didampingi|accompanied\s+by",
+    re.I,
+)
+# "The mayors of Miri city and Weihai city signed": the heads of both parties signed.
+_HEADS_SIGNED = re.compile(
+    r"\b(?:mayors|governors|both\s+mayors|kedua\s+wali\s*kota|kedua\s+gubernur)\b", re.I
+)
 _FACING = re.compile(
     r"\b(?:face[sd]?|facing|menghadapi|dihadapi|tackle|tackling|mengatasi|menangani|"
     r"challenges?|tantangan|cabaran)\b",
@@ -89,8 +112,11 @@ class Extractor(PlaceRules, QuotationRules):
         sentences = split_sentences(text)
         known = self.known
         matches = known.gazetteer.find(text)
+        resolver = PlaceResolver(
+            known.gazetteer, known.government_of_place, known.place_of_geonames, known.world
+        )
         found = NewEntityFinder(
-            known.gazetteer, known.government_of_place, known.post_government
+            known.gazetteer, known.government_of_place, known.post_government, resolver
         ).find(text, matches, article.title or "")
         matches = with_aliases(
             text,
@@ -127,7 +153,9 @@ class Extractor(PlaceRules, QuotationRules):
         self._document_type(result, sentences, by_sentence, signing)
         self.people = self._people_at_signing(by_sentence, signing)
         if article.date is not None and not article.year_known:
-            article.date = self._likeliest(DateMention(article.date, 0, 0, "", False))
+            guess = DateMention(article.date, 0, 0, "", False)
+            # A year nothing supports (no tenure, no weekday, no URL) is no date at all.
+            article.date = self._likeliest(guess) if self._supported(guess) else None
         self._date(result, sentences, signing)
         self._parties(result, sentences, by_sentence, signing)
         self._place(result, sentences, by_sentence, signing)
@@ -185,6 +213,17 @@ class Extractor(PlaceRules, QuotationRules):
                 best, best_score = day, score
         return best
 
+    def _supported(self, mention: DateMention) -> bool:
+        """Whether anything but the calendar picks a year for a date written without one: a
+        weekday it names, or people at the signing in posts the graph knows that year."""
+        if mention.weekday is not None:
+            return True
+        return any(
+            self.known.posts_held(person, day)
+            for day in candidate_days(mention)
+            for person in self.people
+        )
+
     def _date(self, result, sentences, signing) -> None:  # type: ignore[no-untyped-def]
         article = result.article
         for i in _signing_first(signing, len(sentences)):
@@ -192,7 +231,7 @@ class Extractor(PlaceRules, QuotationRules):
             found = find_dates(s.text, article.date)
             day = found[0].value if found else None
             if found and not found[0].year_given and not (article.date and article.year_known):
-                day = self._likeliest(found[0])
+                day = self._likeliest(found[0]) if self._supported(found[0]) else None
             # The dateline's date is the day of writing: "... here yesterday" counts from it.
             in_dateline = bool(found) and s.start + found[0].start < 40 and day == article.date
             if in_dateline:
@@ -204,6 +243,8 @@ class Extractor(PlaceRules, QuotationRules):
                 result.date = day
                 result.date_evidence = Evidence.of(article, s.start, s.end)
                 return
+        if any(_RECENTLY.search(sentences[i].text) for i in signing):
+            return  # "signed ... recently": not the day of writing
         if article.date is not None:
             result.date = article.date
             head = " · ".join(article.header) or (article.title or "")
@@ -224,7 +265,18 @@ class Extractor(PlaceRules, QuotationRules):
                 for gov, weight in self._governments_of(m):
                     scores[gov] += weight
                     first.setdefault(gov, i if i is not None else -1)
-        ranked = sorted(scores, key=lambda g: (-scores[g], first[g]))[:2]
+        ranked: list[URIRef] = []
+        for gov in sorted(scores, key=lambda g: (-scores[g], first[g])):
+            # Never a self-partnership: not a city and one of its own councils ("Kuching" and
+            # "Kuching City North"), nor two governments of one place.
+            same = [g for g in ranked if self._one_place(g, gov, result)]
+            if same:
+                if len(self._name_of(gov, result)) > len(self._name_of(same[0], result)):
+                    ranked[ranked.index(same[0])] = gov  # the council, not the city
+                continue
+            ranked.append(gov)
+            if len(ranked) == 2:
+                break
         ranked.sort(key=lambda g: first[g])
         for gov in ranked:
             i = first[gov]
@@ -234,6 +286,27 @@ class Extractor(PlaceRules, QuotationRules):
             else:
                 ev = Evidence(result.article.title or "", 0, 0)
             result.parties.append(Finding(gov, ev))
+
+    def _name_of(self, government: URIRef, result: Extraction) -> str:
+        if (new := result.new_entities.get(government)) is not None:
+            return normalise(new.label)
+        place = self.place_of.get(government)
+        return normalise(self.known.gazetteer.label(place if place is not None else government))
+
+    def _one_place(self, a: URIRef, b: URIRef, result: Extraction) -> bool:
+        """Whether two governments are one place's: the same place, or a name that is the
+        other's first words ("Kuching" and "Kuching City North")."""
+        if self.place_of.get(a) is not None and self.place_of.get(a) == self.place_of.get(b):
+            return True
+        one, other = sorted(
+            (self._name_of(a, result).split(), self._name_of(b, result).split()), key=len
+        )
+        return (
+            bool(one)
+            and other[: len(one)] == one
+            and len(other) > len(one)
+            and (other[len(one)] in {"city", "kota", "bandaraya", "municipal", "town"})
+        )
 
     def _governments_of(self, m: Match) -> list[tuple[URIRef, int]]:
         out = [(g, 3) for g in m.of_kind("government")]
@@ -250,16 +323,31 @@ class Extractor(PlaceRules, QuotationRules):
     def _signatories(self, result, sentences, by_sentence, signing) -> None:  # type: ignore[no-untyped-def]
         parties = [p.value for p in result.parties]
         seen: set[URIRef] = set()
+        text = result.article.text
         people: list[tuple[int, Match, URIRef | None]] = []
+        witnessed: set[int] = set()
+        explicit: set[int] = set()
+        for i in self.signed_in:
+            s = sentences[i]
+            for w in _WITNESS.finditer(s.text):
+                end = _clause_end(s.text, w.end())
+                witnessed |= set(range(s.start + w.start(), s.start + end))
+            for e in _EXPLICIT.finditer(s.text):
+                until = _WITNESS.search(s.text, e.end())
+                explicit |= set(
+                    range(s.start + e.end(), s.start + (until.start() if until else len(s.text)))
+                )
+        heads = any(_HEADS_SIGNED.search(sentences[i].text) for i in self.signed_in)
         for i, ms in enumerate(by_sentence):
             for j, m in enumerate(ms):
-                if m.of_kind("person"):
-                    people.append((i, m, _adjacent_post(ms, j, result.article.text)))
+                if m.of_kind("person") and m.start not in witnessed:
+                    people.append((i, m, _adjacent_post(ms, j, text)))
         for in_signing in (True, False):
             # Someone named in a party's post outside the sentences about the signing signed
-            # for it if the article names who signed for the other party, or if the lead
-            # names them ("A conversation between Mayor X and Mayor Y has resulted in ...").
-            elsewhere = range(len(sentences)) if result.signatories else (0, 1)
+            # for it if the article names who signed for the other party, if the lead names
+            # them ("A conversation between Mayor X and Mayor Y has resulted in ..."), or if the
+            # signing sentence says the heads signed ("The mayors of A and B signed").
+            elsewhere = range(len(sentences)) if result.signatories or heads else (0, 1)
             for i, m, post in people:
                 if i in signing and i not in self.signed_in:
                     continue
@@ -270,7 +358,9 @@ class Extractor(PlaceRules, QuotationRules):
                     continue
                 post = post or self._post_on(person, result.date, parties)
                 party = self.post_government.get(post) if post else None
-                if party not in parties or self._deputy(post, result):
+                # A deputy signs when the article says so ("ditandatangani oleh Wakil ...").
+                deputy = self._deputy(post, result) and m.start not in explicit
+                if party not in parties or deputy:
                     continue
                 if not in_signing and any(s.party == party for s in result.signatories):
                     continue
@@ -278,6 +368,36 @@ class Extractor(PlaceRules, QuotationRules):
                 s = sentences[i]
                 ev = Evidence.of(result.article, s.start, s.end)
                 result.signatories.append(Signatory(person, m.text, post, party, ev))
+        self._holders_of_posts(result, sentences, by_sentence, seen, witnessed)
+
+    def _holders_of_posts(self, result, sentences, by_sentence, seen, witnessed) -> None:  # type: ignore[no-untyped-def]
+        """A party's post named in a signing sentence without its holder ("Gubernur DKI
+        Jakarta menandatangani ..."): the person the graph shows in it on the day."""
+        parties = [p.value for p in result.parties]
+        signed_for = {s.party for s in result.signatories}
+        if result.date is None:
+            return
+        for i in self.signed_in:
+            for m in by_sentence[i]:
+                for post in m.of_kind("post"):
+                    party = self.post_government.get(post)
+                    if party not in parties or party in signed_for or m.start in witnessed:
+                        continue
+                    if self._deputy(post, result):
+                        continue
+                    holders = [
+                        t.person
+                        for t in self.known.tenures
+                        if t.post == post and t.covers(result.date)
+                    ]
+                    if len(set(holders)) != 1 or holders[0] in seen:
+                        continue
+                    seen.add(holders[0])
+                    signed_for.add(party)
+                    s = sentences[i]
+                    ev = Evidence.of(result.article, s.start, s.end)
+                    name = self.known.gazetteer.label(holders[0])
+                    result.signatories.append(Signatory(holders[0], name, post, party, ev))
 
     def _deputy(self, post: URIRef | None, result: Extraction) -> bool:
         """Whether a post is a deputy's (deputy mayor, wakil gubernur): deputies attend
@@ -301,7 +421,8 @@ class Extractor(PlaceRules, QuotationRules):
         for found in find_sectors(result.article.text, sentences, self.sector_lexicon):
             s = found.sentence
             ev = Evidence.of(result.article, s.start, s.end)
-            result.sectors.append(Finding(found.sector, ev, found.wording))
+            sector = found.sector or new_sector(result, found.wording)
+            result.sectors.append(Finding(sector, ev, found.wording))
 
     def _challenges(self, result, sentences) -> None:  # type: ignore[no-untyped-def]
         seen: set[URIRef] = set()
@@ -391,15 +512,28 @@ def _latest_signing_first(
     return [latest] + [i for i in signing if i != latest], True
 
 
+def _clause_end(text: str, start: int) -> int:
+    """Where a witnesses' clause ends: at "while"/"sementara", a semicolon or the end."""
+    m = re.compile(r";|\bwhile\b|\bsementara\b|\bmanakala\b", re.I).search(text, start)
+    return m.start() if m else len(text)
+
+
 def _adjacent_post(ms: list[Match], j: int, text: str) -> URIRef | None:
     """The post named right before ("Gubernur DKI Jakarta, Pramono Anung") or after a person."""
-    for k in (j - 1, j + 1):
-        if 0 <= k < len(ms) and (posts := ms[k].of_kind("post")):
+    # the nearest post before or after (another match may lie within the post's span)
+    near = sorted(
+        (k for k in range(len(ms)) if k != j and ms[k].of_kind("post")),
+        key=lambda k: abs(k - j),
+    )[:2]
+    for k in near:
+        if posts := ms[k].of_kind("post"):
             a, b = sorted((ms[k], ms[j]), key=lambda m: m.start)
             gap = text[a.end : b.start]
-            if a is ms[k]:
-                # "Wali Kota Mossel Bay Alderman Harry Levendal"
-                gap = HONORIFIC.sub("", gap.lstrip(" ,")) if gap.strip() else gap
+            if a is ms[k] and gap.strip():
+                # "Wali Kota Mossel Bay Alderman Harry Levendal", "Walikota Denpasar, I Gusti
+                # Ngurah Jaya Negara", "Wali Kota Darwin, The Hon. Kon Vatskalis"
+                rest = HONORIFIC.sub("", text[a.end : b.end].lstrip(" ,"))
+                gap = "" if rest.endswith(b.text) and len(rest) == len(b.text) else gap
             if len(gap) <= 4 and normalise(gap).strip(" ,(") == "":
                 return posts[0]
     return None

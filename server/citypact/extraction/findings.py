@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from rdflib import URIRef
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, SKOS
+from rdflib.term import Node
 
 from citypact.curation.importing.reconcile import slugify
 from citypact.extraction.article import Article
 from citypact.extraction.new_entities import NewEntity
-from citypact.namespaces import CP, entity_iri
+from citypact.namespaces import CP, ID, entity_iri
 
 
 @dataclass
@@ -82,3 +84,25 @@ def new_city(result: Extraction, name: str) -> URIRef:
     """A new city of the extraction, by name."""
     city = NewEntity(URIRef(entity_iri("city", slugify(name))), "place", CP.City, name)
     return result.new_entities.setdefault(city.iri, city).iri
+
+
+SECTOR_SCHEME = URIRef(f"{ID}sector")
+
+
+def new_sector(result: Extraction, wording: str) -> URIRef:
+    """A sector the scheme lacks, named by a list item: a new top concept of the scheme, with
+    the item's words as its label in the article's language (a curator places it under a
+    broader sector or merges it with one)."""
+    slug = slugify(wording)
+    label = Literal(wording, lang=result.lang)
+    links: list[tuple[URIRef, Node]] = [
+        (RDF.type, SKOS.Concept),
+        (SKOS.inScheme, SECTOR_SCHEME),
+        (SKOS.topConceptOf, SECTOR_SCHEME),
+        (SKOS.notation, Literal(slug)),
+        (SKOS.prefLabel, label),
+    ]
+    if result.lang not in ("en", "id"):
+        links.append((RDFS.label, Literal(wording)))  # the shapes want a label in en or id
+    sector = NewEntity(URIRef(entity_iri("sector", slug)), "sector", CP.Sector, wording, links)
+    return result.new_entities.setdefault(sector.iri, sector).iri

@@ -11,6 +11,7 @@ from datetime import date
 from rdflib import URIRef
 
 from citypact import resources
+from citypact.curation.world_places import WorldPlaces, world_places
 from citypact.extraction.gazetteer import Gazetteer, normalise
 from citypact.store.port import QueryOptions, Store
 from citypact.store.queries import QueryRegistry
@@ -55,14 +56,21 @@ class Knowledge:
     sources: dict[str, URIRef] = field(default_factory=dict)
     publisher_of_host: dict[str, URIRef] = field(default_factory=dict)
     broader: dict[URIRef, set[URIRef]] = field(default_factory=lambda: defaultdict(set))
+    place_of_geonames: dict[int, URIRef] = field(default_factory=dict)
+    world: WorldPlaces | None = None
     queries: QueryRegistry | None = None
     store: Store | None = None
 
     @classmethod
-    def from_store(cls, store: Store, queries: QueryRegistry | None = None) -> Knowledge:
-        """Read everything from a store with the queries of ``queries/extraction/``."""
+    def from_store(
+        cls, store: Store, queries: QueryRegistry | None = None, world: bool = True
+    ) -> Knowledge:
+        """Read everything from a store with the queries of ``queries/extraction/``; with
+        ``world``, the world gazetteer too (loaded once per process: see
+        :func:`~citypact.curation.world_places.world_places`)."""
         queries = queries or extraction_queries()
         known = cls(Gazetteer.from_store(store, queries), queries=queries, store=store)
+        known.world = world_places() if world else None
         for row in store.select(queries["posts"].bind(), WHOLE).rows:
             post = URIRef(row["post"].value)
             known.post_government[post] = URIRef(row["government"].value)
@@ -89,6 +97,10 @@ class Knowledge:
         for partnership, governments in members.items():
             if len(governments) == 2:
                 known.partnerships.setdefault(frozenset(governments), partnership)
+        for row in store.select(queries["geonames_ids"].bind(), WHOLE).rows:
+            if str(row["geonamesId"].value).isdigit():
+                gid = int(row["geonamesId"].value)
+                known.place_of_geonames.setdefault(gid, URIRef(row["place"].value))
         for row in store.select(queries["broader_sectors"].bind()).rows:
             known.broader[URIRef(row["sector"].value)].add(URIRef(row["broader"].value))
         publishers: dict[str, set[URIRef]] = defaultdict(set)

@@ -26,12 +26,35 @@ import re
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
+from rdflib.term import Node
 
 from citypact.curation.importing.reconcile import slugify
+from citypact.extraction.entity_patterns import (
+    _CITY_OF,
+    _CITY_PART,
+    _ENGLISH_TITLES,
+    _GOV_AFTER,
+    _GOV_AND,
+    _GOV_BEFORE,
+    _KIND_WORDS,
+    _KOREAN,
+    _NAME,
+    _NAME_WORD,
+    _NOT_PERSON,
+    _NOT_PLACE_NAMES,
+    _PERSON,
+    _REGIONAL,
+    _STRONG_KIND,
+    _TITLE_RE,
+    _TITLE_WORDS,
+    _TITLES,
+    _WITH_CITY,
+    _WORLD_PATTERNS,
+    HONORIFIC,
+)
 from citypact.extraction.gazetteer import Entry, Gazetteer, Match, normalise
 from citypact.extraction.name_forms import (
     GLUED,
-    GOVERNMENT_KINDS,
     abbreviates,
     clean_name,
     fuller_name,
@@ -40,75 +63,8 @@ from citypact.extraction.name_forms import (
     spelled_otherwise,
     stands_alone,
 )
+from citypact.extraction.place_resolution import PlaceResolver
 from citypact.namespaces import CP, entity_iri
-
-_NAME_WORD = r"[A-Z][\w'’-]*"
-_NAME = rf"{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,3}}"
-_GOV_BEFORE = re.compile(rf"\b(?P<kind>{GOVERNMENT_KINDS})\s+(?P<name>{_NAME})")
-# "Pemerintah Kota Denpasar dan Mossel Bay": one kind for two governments.
-_GOV_AND = re.compile(
-    r"\b(?P<kind>Pemerintah\s+Provinsi|Pemerintah\s+Kota|Pemerintah\s+Kabupaten|Pemprov|Pemkot|"
-    r"Pemkab)\s+"
-    + _NAME_WORD
-    + r"(?:[ ]+"
-    + _NAME_WORD
-    + r")*?\s+(?:dan|and)\s+(?P<name>"
-    + _NAME
-    + ")"
-)
-_KIND_WORDS = {"pemerintah", "kota", "kabupaten", "provinsi", "pemprov", "pemkot", "pemkab"}
-_GOV_AFTER = re.compile(
-    r"(?<![\w'’])(?P<name>" + _NAME + r")\s+(?P<kind>City\s+Council|City\s+Hall|"
-    r"Municipal\s+(?:People's\s+)?Government|Provincial\s+Government|City\s+Government|"
-    r"Metropolitan\s+Government|Municipal\s+Council|Municipality|City)\b(?!\s+(?:Council|Hall))"
-)
-# "signed an MoU with Wei Hai city": a partner city, named after "with" ("dengan").
-_WITH_CITY = re.compile(r"\b(?:with|dengan)\s+(?P<name>" + _NAME + r")\s+(?P<kind>city|kota)\b")
-# Korean local governments are named with their kind: Gochang-gun, Suwon-si, Jeollabuk-do.
-_KOREAN = re.compile(r"(?<![\w'’-])(?P<name>[A-Z][a-z]+-(?P<kind>gun|si|do|gu))(?![\w'’-])")
-_REGIONAL = re.compile(r"provinsi|provincial|pemprov|negeri|^do$", re.I)
-# Titles of posts: how news writes them, and the English title the new post's IRI uses.
-_TITLES = {
-    "gubernur": "governor",
-    "gabenor": "governor",
-    "governor": "governor",
-    "wakil gubernur": "vice-governor",
-    "vice governor": "vice-governor",
-    "deputy governor": "vice-governor",
-    "wali kota": "mayor",
-    "walikota": "mayor",
-    "wakil wali kota": "vice-mayor",
-    "datuk bandar": "mayor",
-    "mayor": "mayor",
-    "vice mayor": "vice-mayor",
-    "deputy mayor": "vice-mayor",
-    "bupati": "regent",
-    "regent": "regent",
-    "municipal secretary": "municipal-secretary",
-    "party secretary": "party-secretary",
-    "sekretaris daerah": "regional-secretary",
-}
-_TITLE = "|".join(sorted((re.escape(t).replace(r"\ ", r"\s+") for t in _TITLES), key=len)[::-1])
-_TITLE_WORDS = {word for title in _TITLES for word in title.split()}
-_ENGLISH_TITLES = {
-    "mayor",
-    "vice mayor",
-    "deputy mayor",
-    "governor",
-    "vice governor",
-    "deputy governor",
-    "regent",
-    "municipal secretary",
-    "party secretary",
-}
-_TITLE_RE = re.compile(rf"\b(?P<title>{_TITLE})\b", re.I)
-HONORIFIC = re.compile(
-    r"^(?:(?:Dato['’]?|Datuk|Dato['’]?\s+Sri|Datuk\s+Seri|Tan\s+Sri|Dr\.?|Ir\.?|Prof\.?|Haji|H\.|"
-    r"Bapak|Pak|Ibu|Bu|Mr\.?|Mrs\.?|Ms\.?|Madam|Tuan|Puan|Encik|Alderman|Councillor|Cllr\.?|"
-    r"YB|YBhg\.?|Yang\s+Berhormat|Executive)\s+)+"
-)
-_PERSON = re.compile(rf"^[ ,]{{0,3}}(?P<name>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{1,4}})")
-_NOT_PERSON = {"di", "in", "at", "dan", "and", "said", "the"}
 
 
 @dataclass
@@ -119,7 +75,7 @@ class NewEntity:
     kind: str
     cls: URIRef
     label: str
-    links: list[tuple[URIRef, URIRef]] = field(default_factory=list)
+    links: list[tuple[URIRef, Node]] = field(default_factory=list)
 
 
 @dataclass
@@ -141,7 +97,10 @@ class Found:
 
     def _linked(self, predicate: URIRef) -> dict[URIRef, URIRef]:
         return {
-            e.iri: target for e in self.entities.values() for p, target in e.links if p == predicate
+            e.iri: target
+            for e in self.entities.values()
+            for p, target in e.links
+            if p == predicate and isinstance(target, URIRef)
         }
 
     def add(self, entity: NewEntity) -> NewEntity:
@@ -160,10 +119,13 @@ class NewEntityFinder:
         gazetteer: Gazetteer,
         government_of_place: dict[URIRef, URIRef],
         post_government: dict[URIRef, URIRef],
+        resolver: PlaceResolver | None = None,
     ) -> None:
         self.gazetteer = gazetteer
         self.government_of_place = government_of_place
+        self.resolver = resolver or PlaceResolver(gazetteer, government_of_place, {}, None)
         self.title = ""
+        self.aliases: dict[str, URIRef] = {}
         self.posts_of: dict[URIRef, list[URIRef]] = {}
         for post, government in sorted(post_government.items()):
             self.posts_of.setdefault(government, []).append(post)
@@ -177,6 +139,7 @@ class NewEntityFinder:
         governments: dict[str, NewEntity] = {}
         self._governments(text, known, found, governments)
         self._cities_in_countries(text, known, found, governments)
+        self.aliases = _short_names(text, [*known, *found.matches])
         self._posts(text, known, found, governments)
         self._standalone(text, known, found, governments)
         _merge_people(found)
@@ -188,7 +151,9 @@ class NewEntityFinder:
         """A new government's name on its own ("Provinsi Jawa Barat") names its place."""
         for government in governments.values():
             place = next(
-                target for predicate, target in government.links if predicate == CP.governs
+                target
+                for predicate, target in government.links
+                if predicate == CP.governs and isinstance(target, URIRef)
             )
             entity = found.entities.get(place)
             entry = Entry(place, "place", entity.label if entity else government.label)
@@ -231,7 +196,15 @@ class NewEntityFinder:
         self, text: str, known: list[Match], found: Found, names: dict[str, NewEntity]
     ) -> None:
         candidates: list[tuple[str, bool, re.Match[str]]] = []
-        for pattern in (_GOV_BEFORE, _GOV_AND, _GOV_AFTER, _KOREAN, _WITH_CITY):
+        for pattern in (
+            _GOV_BEFORE,
+            _GOV_AND,
+            _GOV_AFTER,
+            _KOREAN,
+            _WITH_CITY,
+            _CITY_PART,
+            *_WORLD_PATTERNS,
+        ):
             for m in pattern.finditer(text):
                 name = clean_name(m.group("name"))
                 kind = m.group("kind")
@@ -239,7 +212,16 @@ class NewEntityFinder:
                     continue
                 if _covered(known, m.start(), m.end(), "government"):
                     continue
-                if self._known_government(name) is not None:
+                if (known_gov := self._known_government(name)) is not None:
+                    if not any(
+                        k.start <= m.start("name") < k.end for k in [*known, *found.matches]
+                    ):
+                        # "Wei Hai city": the graph's Weihai under another name GeoNames gives
+                        entry = Entry(known_gov, "government", name)
+                        span = (m.start("name"), m.start("name") + len(name))
+                        found.matches.append(Match((entry,), *span, text[span[0] : span[1]]))
+                    continue
+                if self._known_prefix(name):
                     continue
                 # "Friendship City", "Green Smart City", "Kantor Municipality": a name must
                 # also stand on its own; "DenpasarWalikota" is two words glued by a scraper.
@@ -247,9 +229,16 @@ class NewEntityFinder:
                     # The kind is written out ("Provinsi Fujian Lin Ruiliang"): the name is as
                     # much of what follows as the article also writes as a name of its own.
                     name = name_as_written(text, name)
+                world = self.resolver.world_place(name, bool(_REGIONAL.search(kind)))
+                if pattern in _WORLD_PATTERNS and world is None:
+                    continue  # "the city of" anything: only a place the world knows
+                if normalise(name) in _NOT_PLACE_NAMES:
+                    continue  # "kota kembar", "Friendship City": what a tie is, not a place
                 alone = (
-                    pattern in (_KOREAN, _WITH_CITY)
+                    pattern in (_KOREAN, _WITH_CITY, _CITY_PART, *_WORLD_PATTERNS)
                     or (pattern in (_GOV_BEFORE, _GOV_AND) and kind != "Kota")
+                    or (pattern is _GOV_AFTER and bool(_STRONG_KIND.search(kind)))
+                    or world is not None
                     or stands_alone(f"{text}\n{self.title}", name)
                 )
                 if not alone and (variant := spelled_otherwise(text, name)):
@@ -271,36 +260,46 @@ class NewEntityFinder:
             if government is None:
                 government = self._new_government(name, regional, found)
                 names[normalise(name)] = government
-            start = m.start("name") if m.re in (_WITH_CITY, _GOV_AND) else m.start()
+            start = m.start("name") if m.re in (_WITH_CITY, _GOV_AND, _CITY_OF) else m.start()
             found.match(government, start, m.end(), text)
 
-    def _known_government(self, name: str) -> URIRef | None:
-        """The government the graph knows by this name, or as governing the place so named."""
-        if (m := self.gazetteer.whole(name)) is None:
-            return None
-        if govs := m.of_kind("government"):
-            return govs[0]
-        places = [p for p in m.of_kind("place") if p in self.government_of_place]
-        return self.government_of_place[places[0]] if places else None
+    def _known_prefix(self, name: str) -> bool:
+        """Whether the name's first words are a government or place the graph knows, and the
+        rest is no part of a place's name ("Denpasar I Gusti Ngurah" is Denpasar and a
+        person)."""
+        words = name.split()
+        for size in range(len(words) - 1, 0, -1):
+            rest = words[size]
+            if rest in ("City", "Province", "Regency", "Municipal", "North", "South", "East"):
+                return False
+            if self._known_government(" ".join(words[:size])) is not None:
+                return True
+        return False
 
-    def _known_place(self, name: str) -> URIRef | None:
-        places = m.of_kind("place") if (m := self.gazetteer.whole(name)) else []
-        return places[0] if places else None
+    def _known_government(self, name: str) -> URIRef | None:
+        """The government the graph knows by this name, or as governing the place so named
+        (also under another name GeoNames gives the place: "Wei Hai" for Weihai)."""
+        return self.resolver.known_government(name)
 
     def _new_government(self, name: str, regional: bool, found: Found) -> NewEntity:
-        slug = slugify(name)
-        place_iri = self._known_place(name)
+        place_iri = self.resolver.known_place(name)
         if place_iri is None:
+            # A place the world gazetteer knows takes its name there ("Tangerang Selatan" is
+            # South Tangerang) and its identifiers.
+            new_place = self.resolver.new_place(name, regional)
+            name = new_place.name
             kind = "region" if regional else "city"
             place = found.add(
                 NewEntity(
-                    URIRef(entity_iri(kind, slug)),
+                    URIRef(entity_iri(kind, slugify(name))),
                     "place",
                     CP.Region if regional else CP.City,
                     name,
+                    list(new_place.links),
                 )
             )
             place_iri = place.iri
+        slug = slugify(name)
         government = found.add(
             NewEntity(
                 URIRef(entity_iri("government", slug)),
@@ -322,10 +321,13 @@ class NewEntityFinder:
             title = _TITLES[normalise(re.sub(r"\s+", " ", title_text))]
             # Title first: "Gubernur Jawa Barat Dedi Mulyadi".
             after = re.match(
-                rf"[ ]+(?P<seq>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,7}})",
+                rf"[ ]+(?P<of>of[ ]+(?:the[ ]+)?)?(?P<seq>{_NAME_WORD}(?:[ ]+{_NAME_WORD}){{0,7}})",
                 text[m.end() : m.end() + 120],
             )
-            if after and title_text[0].isupper():
+            english_of = (
+                bool(after and after.group("of")) and normalise(title_text) in _ENGLISH_TITLES
+            )
+            if after and (title_text[0].isupper() or english_of):
                 seq_start = m.end() + after.start("seq")
                 words = after.group("seq").split()
                 for size in range(len(words), 0, -1):
@@ -468,12 +470,16 @@ class NewEntityFinder:
         words = name.split()
         while len(words) > 1 and normalise(words[0]) in _KIND_WORDS:
             words = words[1:]
-        # "Mandaue City Mayor": the government of Mandaue
+        # "Mandaue City Mayor": the government of Mandaue; "Yibin Municipal People's Government"
+        name = _KIND_TAIL.sub("", " ".join(words)).strip() or " ".join(words)
+        words = name.split()
         while len(words) > 1 and words[-1] in ("City", "Municipal", "Municipality"):
             words = words[:-1]
         name = " ".join(words)
         if (new := governments.get(normalise(name))) is not None:
             return new.iri
+        if (aliased := self.aliases.get(name)) is not None:
+            return aliased  # "MPP chairman Tan Kai" after "Padawan Municipal Council (MPP)"
         return self._known_government(name)
 
     def _person_after(
@@ -498,7 +504,9 @@ class NewEntityFinder:
             return
         start = position + offset + m.start("name")
         end = start + len(name)
-        if any(k.start < end and start < k.end for k in [*known, *found.matches]):
+        # A known place within a person's name ("Tan Kai", Kai a place) does not stop it.
+        blocking = [k for k in known if k.kinds - {"place"}] + found.matches
+        if any(k.start < end and start < k.end for k in blocking):
             return
         person = found.add(
             NewEntity(URIRef(entity_iri("person", slugify(name))), "person", CP.Person, name)
@@ -560,3 +568,19 @@ def dateline_place(dateline: list[str], gazetteer: Gazetteer) -> tuple[URIRef | 
         if re.fullmatch(r"[A-Z][A-Z '’-]{2,40}", part) and part.isupper():
             return None, part.title()
     return None, None
+
+
+_KIND_TAIL = re.compile(
+    r"\s+(?:Municipal\s+People['’]s\s+Government|People['’]s\s+Government|Municipal\s+Government|"
+    r"City\s+Government|City\s+Council|Municipal\s+Council|City\s+Hall)$"
+)
+_SHORT = re.compile(r"\s*\((?P<alias>[A-Z][A-Za-z]{1,7})\)")
+
+
+def _short_names(text: str, matches: list[Match]) -> dict[str, URIRef]:
+    """Short names in brackets after a government ("Padawan Municipal Council (MPP)")."""
+    out: dict[str, URIRef] = {}
+    for m in matches:
+        if (govs := m.of_kind("government")) and (alias := _SHORT.match(text, m.end)):
+            out.setdefault(alias.group("alias"), govs[0])
+    return out

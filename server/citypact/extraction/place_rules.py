@@ -25,6 +25,10 @@ _NEW_PLACE = re.compile(
 
 _VENUE_PREP = re.compile(r"\b(?:di|at|in)\s+(?:the\s+)?[A-Z]")
 
+_VIRTUAL = re.compile(
+    r"\b(?:virtual(?:ly)?|online|daring|secara virtual|video ?conference)\b", re.I
+)
+
 _HERE = re.compile(r"\b(?:here|di sini|disini)\b", re.I)
 
 
@@ -39,8 +43,11 @@ class PlaceRules:
         in a sentence about the signing; the dateline's city when such a sentence says "here" or
         names only a venue the graph does not know; a place so named anywhere; the dateline's."""
         text = result.article.text
+        virtual = any(_VIRTUAL.search(sentences[i].text) for i in signing)
         for i in signing:
             named = self._places_after_preposition(text, by_sentence[i])
+            if not named and _VIRTUAL.search(sentences[i].text):
+                return  # "in a virtual ceremony": signed where each party was
             if len(named) > 1:
                 return  # signed in two places at once ("di Denpasar dan ... di Mossel Bay")
             if named:
@@ -49,6 +56,8 @@ class PlaceRules:
                     named[0][0], Evidence(s.text, s.start, s.end), named[0][1].text
                 )
                 return
+        if virtual:
+            return
         at_dateline = any(
             _HERE.search(sentences[i].text) or _VENUE_PREP.search(sentences[i].text)
             for i in signing

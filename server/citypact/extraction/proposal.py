@@ -9,20 +9,18 @@ source too), so any subset of accepted statements is a graph of its own.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any
-
-from rdflib import Graph, Literal, URIRef
+from rdflib import Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 from rdflib.term import Node
 
 from citypact.curation.importing.reconcile import slugify
+from citypact.extraction.events import KnownAgreement, known_agreements, match
 from citypact.extraction.extractor import Evidence, Extraction, Finding
 from citypact.extraction.gazetteer import normalise
 from citypact.extraction.knowledge import Knowledge, host_of
-from citypact.namespaces import CP, ID, SCHEMA, bind_prefixes, entity_iri
+from citypact.extraction.statements import Proposal, Statement, Triple, short
+from citypact.namespaces import CP, SCHEMA, entity_iri
 
-Triple = tuple[Node, Node, Node]
 _ABBREVIATION = {
     CP.LetterOfIntent: "loi",
     CP.MemorandumOfUnderstanding: "mou",
@@ -32,93 +30,6 @@ _ABBREVIATION = {
     CP.Proclamation: "proclamation",
     CP.UnspecifiedAgreement: "agreement",
 }
-KINDS = (
-    "source",
-    "agreement",
-    "date",
-    "place",
-    "parties",
-    "partnership",
-    "signatories",
-    "sectors",
-    "challenges",
-    "quotations",
-    "partnerships",
-)
-
-
-@dataclass
-class Statement:
-    """One proposed statement: its headline triple, its evidence and every triple it needs."""
-
-    id: str
-    kind: str
-    subject: URIRef
-    predicate: URIRef
-    object: Node
-    evidence: Evidence
-    key: str
-    new: list[str] = field(default_factory=list)
-    triples: list[Triple] = field(default_factory=list)
-
-    def to_json(self) -> dict[str, Any]:
-        """The statement for /api/extract."""
-        return {
-            "id": self.id,
-            "kind": self.kind,
-            "subject": str(self.subject),
-            "predicate": str(self.predicate),
-            "object": str(self.object),
-            "object_is_iri": isinstance(self.object, URIRef),
-            "key": self.key,
-            "evidence": {
-                "text": self.evidence.text,
-                "start": self.evidence.start,
-                "end": self.evidence.end,
-            },
-            "new_entities": self.new,
-            "triples": len(self.triples),
-        }
-
-
-@dataclass
-class Proposal:
-    """The statements proposed from one article."""
-
-    statements: list[Statement]
-    source: URIRef
-    lang: str
-
-    def graph(self, accepted: set[str] | None = None) -> Graph:
-        """The triples of all statements, or only of the accepted ones (by id)."""
-        graph = Graph()
-        bind_prefixes(graph)
-        for st in self.statements:
-            if accepted is None or st.id in accepted:
-                for triple in st.triples:
-                    graph.add(triple)
-        return graph
-
-    def turtle(self, accepted: set[str] | None = None) -> str:
-        """The proposal as Turtle."""
-        return self.graph(accepted).serialize(format="turtle")
-
-    def keys(self) -> dict[str, set[str]]:
-        """Comparable keys by kind (for the evaluation)."""
-        out: dict[str, set[str]] = {}
-        for st in self.statements:
-            out.setdefault(st.kind, set()).add(st.key)
-        return out
-
-
-def short(iri: Node) -> str:
-    """``government/dki-jakarta`` for an entity IRI, ``LetterOfIntent`` for a cp: term."""
-    text = str(iri)
-    if text.startswith(str(ID)):
-        return text[len(str(ID)) :]
-    if text.startswith(str(CP)):
-        return text[len(str(CP)) :]
-    return text
 
 
 class ProposalBuilder:
@@ -223,8 +134,15 @@ class ProposalBuilder:
     # --- the proposal -------------------------------------------------------------------------
 
     def build(self) -> Proposal:
+        self.matched: KnownAgreement | None = None
         self._source()
         self._agreement()
+        if self.matched is not None:
+            for st in self.statements:
+                st.matches = str(self.matched.iri)
+                if st.status == "new" and st.kind in ("signatories", "sectors", "partnership"):
+                    # a signature, commitment or partnership the graph already holds
+                    st.status = "existing" if st.subject not in self.minted else "new"
         return Proposal(self.statements, self.source, self.lang)
 
     def _source(self) -> None:
@@ -314,15 +232,9 @@ class ProposalBuilder:
         parties = [p.value for p in x.parties]
         places = [self._place_slug(g) for g in parties]
         existing = self.known.existing(parties)
-        agreement = next(
-            (
-                URIRef(r["agreement"])
-                for r in existing
-                if r.get("agreement") and x.date and r.get("date") == x.date.isoformat()
-            ),
-            None,
-        )
         doc = x.document_type.value
+        self.matched = match(known_agreements(existing), parties, x.date, doc)
+        agreement = self.matched.iri if self.matched is not None else None
         if agreement is None:
             agreement = self.mint(
                 "agreement",
@@ -337,28 +249,34 @@ class ProposalBuilder:
             *self.cite(agreement, x.document_type.evidence),
         ]
         self.agreement_base = base
-        self.add(
+        known = self.matched
+        self._fact(
             "agreement",
-            (agreement, CP.documentType, doc),
+            CP.documentType,
+            doc,
+            known.document_type if known else None,
             x.document_type.evidence,
             short(doc),
-            base,
         )
         if x.date is not None:
-            self.add(
+            self._fact(
                 "date",
-                (agreement, CP.date, Literal(x.date.isoformat(), datatype=XSD.date)),
+                CP.date,
+                Literal(x.date.isoformat(), datatype=XSD.date),
+                Literal(known.date.isoformat(), datatype=XSD.date)
+                if known and known.date
+                else None,
                 x.date_evidence or x.document_type.evidence,
                 x.date.isoformat(),
-                base,
             )
         if x.place is not None:
-            self.add(
+            self._fact(
                 "place",
-                (agreement, CP.signedIn, x.place.value),
+                CP.signedIn,
+                x.place.value,
+                known.place if known else None,
                 x.place.evidence,
                 short(x.place.value),
-                base,
             )
         for party in x.parties:
             self.add(
@@ -368,6 +286,8 @@ class ProposalBuilder:
                 short(party.value),
                 base,
             )
+            if known is not None and party.value in known.parties:
+                self._mark("existing")
         self._partnership(existing, parties)
         self._signatures(existing)
         self._commitments(existing)
@@ -381,6 +301,40 @@ class ProposalBuilder:
             )
         self._quotations()
         self._earlier()
+
+    def _fact(
+        self, kind: str, predicate: URIRef, value: Node, held: Node | None, ev: Evidence, key: str
+    ) -> None:
+        """A fact of the agreement: new; the graph's own (this article is a new source); or,
+        where the graph holds another value, a claim of this article (events.py)."""
+        agreement = self.agreement
+        if self.matched is None or held is None:
+            self.add(kind, (agreement, predicate, value), ev, key, self.agreement_base)
+        elif held == value:
+            self.add(kind, (agreement, predicate, value), ev, key, self.agreement_base)
+            self._mark("existing")
+        else:
+            claim = self.mint(
+                "claim",
+                f"{short(agreement).split('/')[-1]}-{kind}-{short(self.source).split('/')[-1][:40]}",
+            )
+            said = value if isinstance(value, Literal) else short(value)
+            triples: list[Triple] = [
+                (claim, RDF.type, CP.Claim),
+                (
+                    claim,
+                    RDFS.label,
+                    Literal(f"{self.label(agreement)}: {kind} {said} (one source)", lang="en"),
+                ),
+                (claim, CP.subject, agreement),
+                (claim, CP.predicate, predicate),
+                *self.cite(claim, ev),
+            ]
+            self.add(kind, (claim, CP.object, value), ev, key, triples)
+            self._mark("conflict")
+
+    def _mark(self, status: str) -> None:
+        self.statements[-1].status = status
 
     def _place_slug(self, government: URIRef) -> str:
         for place, gov in self.known.government_of_place.items():

@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from citypact.extraction.gazetteer import tokens
+from citypact.extraction.gazetteer import normalise, tokens
 from citypact.extraction.sentences import Sentence
 
 _CUE = re.compile(
@@ -31,7 +31,7 @@ _CUE = re.compile(
     r"termasuk|including|includes?|covering|covers|antara lain|seperti|such as|mulai dari|"
     r"fokus|focus(?:es|ing)? on|dalam program|under the programme|guna mendorong|"
     r"untuk mendorong|to promote|to boost|to improve|work together in|cooperate in|"
-    r"bekerja sama dalam)\b",
+    r"bekerja sama dalam|yakni|yaitu|iaitu|ruang lingkup)\b",
     re.I,
 )
 _COOPERATION = re.compile(
@@ -69,7 +69,7 @@ _LEADING = re.compile(
 class SectorMention:
     """A sector named by an item of a list: the item's words and span, the sentence it is in."""
 
-    sector: URIRef
+    sector: URIRef | None  # None: a sector the scheme does not have yet (a new concept)
     wording: str
     start: int
     end: int
@@ -113,8 +113,13 @@ def _stem(word: str) -> str:
     return word
 
 
+# Words news uses for one another in sectors' names: "kota pintar" is "kota cerdas".
+_SYNONYMS = {"pintar": "cerdas", "commerce": "trade", "perniagaan": "perdagangan"}
+
+
 def _same_word(a: str, b: str) -> bool:
-    """Equal, or one inflection of the other (the same stem)."""
+    """Equal, a synonym, or one inflection of the other (the same stem)."""
+    a, b = _SYNONYMS.get(a, a), _SYNONYMS.get(b, b)
     return a == b or _stem(a) == _stem(b)
 
 
@@ -152,14 +157,15 @@ class SectorLexicon:
         ]
 
 
-def list_spans(sentences: list[Sentence]) -> list[tuple[int, int, int]]:
-    """The lists of sectors: (sentence index, start, end) of each list's text."""
-    spans: list[tuple[int, int, int]] = []
+def list_spans(sentences: list[Sentence]) -> list[tuple[int, int, int, bool]]:
+    """The lists of sectors: (sentence index, start, end) of each list's text, and whether it
+    is an enumerated line (a clause, not a list of names)."""
+    spans: list[tuple[int, int, int, bool]] = []
     following = False
     for i, s in enumerate(sentences):
         if following and _ENUMERATED.match(s.text):
             start = s.start + _ENUMERATED.match(s.text).end()  # type: ignore[union-attr]
-            spans.append((i, start, s.end))
+            spans.append((i, start, s.end, True))
             continue
         following = bool(_AS_FOLLOWS.search(s.text)) and bool(_COOPERATION.search(s.text))
         if _PAST.search(s.text):
@@ -179,7 +185,7 @@ def list_spans(sentences: list[Sentence]) -> list[tuple[int, int, int]]:
         if not _content(t.norm for t in tokens(text)):
             # The list before its cue: "... as well as the arts and tourism sector."
             start, end = s.start, s.start + cue.start()
-        spans.append((i, start, end))
+        spans.append((i, start, end, False))
     return spans
 
 
@@ -188,17 +194,63 @@ def find_sectors(
 ) -> list[SectorMention]:
     """Every sector the article's lists name, in order, each once."""
     seen: set[URIRef] = set()
+    new_seen: set[str] = set()
     out: list[SectorMention] = []
-    for i, start, end in list_spans(sentences):
+    for i, start, end, enumerated in list_spans(sentences):
         position = start
+        candidates: list[SectorMention] = []
+        found_here = False
         for part in _SPLIT.split(text[start:end]):
             at = text.find(part, position, end) if part else -1
             if at < 0 or not part.strip():
                 continue
             position = at + len(part)
-            wording = _LEADING.sub("", part).strip()
-            for sector in lexicon.match(part):
+            wording = _TRAILING.sub("", _LEADING.sub("", part)).strip()
+            if _EVENT_NAME.search(part):
+                continue  # "the Maritime Silk Road International Arts Festival": a name
+            matched = lexicon.match(part)
+            if not matched and not enumerated and _new_concept(wording):
+                candidates.append(SectorMention(None, wording, at, at + len(part), sentences[i]))
+            for sector in matched:
+                found_here = True
                 if sector not in seen:
                     seen.add(sector)
                     out.append(SectorMention(sector, wording, at, at + len(part), sentences[i]))
+        if found_here:
+            # An item of a list that names sectors of the scheme, but none of them: a sector
+            # the scheme lacks ("clean energy", "science and technology", "teknologi").
+            for mention in candidates:
+                if normalise(mention.wording) not in new_seen:
+                    new_seen.add(normalise(mention.wording))
+                    out.append(mention)
     return out
+
+
+# Proper names in a list: events and institutions, not sectors.
+_EVENT_NAME = re.compile(
+    r"\b[A-Z]\w+\s+(?:Festival|Expo|Fair|Forum|Summit|Week|Awards?|Conference|Centre|Center|"
+    r"Museum|Games|Carnival)\b"
+)
+# Words of an item that make it no sector: "and other areas", "bidang lainnya", "dan lain-lain".
+# A relative or comparative clause after an item: "organisasi sebagaimana seperti yang ...".
+_TRAILING = re.compile(r"\s+(?:sebagaimana|yang|which|that|as proposed|di masa)\b.*$", re.I | re.S)
+_NOT_SECTOR_WORDS = set(
+    "persahabatan persaudaraan friendship friendly goodwill other others lain lainnya "
+    "lain-lain matters areas area fields field bidang hal sebagainya etc sektor sectors "
+    "sector perkara berbagai various both kedua pihak sides parties which would could will "
+    "to be been have has in which ".split()
+)
+
+
+def _new_concept(wording: str) -> bool:
+    """Whether a list item can name a sector of its own: one to three words in lower case (no
+    name, no number, no clause), none of them a filler ("other areas")."""
+    words = _WORD_RE.findall(wording)
+    if not 1 <= len(_content(w.lower() for w in words)) <= 3 or len(words) > 4:
+        return False
+    if any(w[0].isupper() or w.isdigit() for w in words):
+        return False
+    return not any(w.lower() in _NOT_SECTOR_WORDS for w in words) and len(wording) >= 4
+
+
+_WORD_RE = re.compile(r"[^\W\d_]+|\d+")

@@ -18,6 +18,9 @@ _ABBREVIATIONS = (
     "tpr.",
     "jl.",
     "u.s.",
+    "hon.",
+    "h.e.",
+    "pj.",
     # Malay honorifics and company forms: "YBhg. Tan Sri ...", "Y.A.B Perdana Menteri"
     "ybhg.",
     "y.bhg.",

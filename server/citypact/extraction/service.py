@@ -33,6 +33,18 @@ class Extracted:
             return {"conforms": False, "violations": 1, "warnings": 0, "refused": self.refused}
         return report_to_dict(self.report, lang)
 
+    def standing(self) -> list[str]:
+        """Event resolution in words: the graph's agreement the article reports, and per
+        statement whether it is new, already stated (a new citation) or a conflicting claim."""
+        statements = self.proposal.statements
+        matched = sorted({st.matches for st in statements if st.matches})
+        if not matched:
+            return ["no agreement of the graph matches: every statement is new"]
+        lines = [f"matches {matched[0]}"]
+        for st in statements:
+            lines.append(f"  {st.id} {st.kind} {st.key}: {st.status}")
+        return lines
+
     def to_json(self) -> dict[str, Any]:
         """The answer of POST /api/extract."""
         article = self.extraction.article
@@ -48,6 +60,7 @@ class Extracted:
                 "text": article.text,
             },
             "source": str(self.proposal.source),
+            "matches": next((st.matches for st in self.proposal.statements if st.matches), None),
             "statements": [s.to_json() for s in self.proposal.statements],
             "validation": self.summary(),
             "turtle": self.proposal.turtle(),
@@ -64,10 +77,13 @@ def extract_article(
     url: str | None = None,
     service: SubmissionService | None = None,
     validate: bool = True,
+    known: Knowledge | None = None,
 ) -> Extracted:
     """Read, extract, propose and (unless ``validate`` is False) validate against the store.
-    ``url`` is where the article was published (its date and publisher may follow from it)."""
-    known = Knowledge.from_store(store)
+    ``url`` is where the article was published (its date and publisher may follow from it);
+    ``known``, the store's knowledge when the caller read it already (the evaluation reads it
+    once for all its articles)."""
+    known = known or Knowledge.from_store(store)
     article = read_article(raw, filename, url)
     extraction = Extractor(known).extract(article, lang, article_date)
     proposal = build_proposal(known, extraction)

@@ -12,6 +12,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from rdflib import URIRef
 from starlette.concurrency import run_in_threadpool
 
 from citypact.curation.submissions import SubmissionMeta, SubmissionService
@@ -159,11 +160,41 @@ def _object_html(st: Any) -> str:
     return esc(short(st.object) if value.startswith("https://w3id.org/citypact/") else value)
 
 
+# A statement's standing against the graph (extraction/events.py).
+_STANDING = {
+    "existing": (
+        ' <span class="existing">already in the graph: this article becomes a new source</span>'
+    ),
+    "conflict": (
+        ' <span class="conflict">the graph says otherwise: a claim of this article</span>'
+    ),
+}
+
+
+def _matched_html(done: Extracted) -> str:
+    """Which agreement of the graph the article reports, if any (event resolution)."""
+    matched = {st.matches for st in done.proposal.statements if st.matches}
+    if not matched:
+        return "<p>No agreement of the graph matches: the agreement is new.</p>"
+    (iri,) = matched
+    counts = {s: sum(1 for st in done.proposal.statements if st.status == s) for s in _STATUSES}
+    link = f'<a href="{esc(iri)}">{esc(short(URIRef(iri)))}</a>'
+    return (
+        f'<p class="matches">This article reports {link}, which the graph holds: '
+        f"{counts['new']} new statement(s), {counts['existing']} already stated (new "
+        f"citations), {counts['conflict']} conflicting (claims).</p>"
+    )
+
+
+_STATUSES = ("new", "existing", "conflict")
+
+
 def _statement_rows(done: Extracted, accepted: set[str] | None = None) -> str:
     items = []
     for st in done.proposal.statements:
         checked = " checked" if accepted is None or st.id in accepted else ""
         new = ' <span class="new-entity">new</span>' if st.new else ""
+        new += _STANDING.get(st.status, "")
         items.append(
             f'<li class="proposed"><label><input type="checkbox" name="accept" value="{esc(st.id)}"'
             f"{checked}> <strong>{esc(st.kind)}</strong>: {esc(short(st.subject))} "
@@ -218,7 +249,7 @@ async def review_proposals(request: Request) -> HTMLResponse:
         )
     )
     body = (
-        f"<h1>Proposed statements</h1>{meta}{_report_html(done)}"
+        f"<h1>Proposed statements</h1>{meta}{_matched_html(done)}{_report_html(done)}"
         '<form method="post" action="/review/submit">'
         f"{hidden}{_statement_rows(done)}"
         '<p><label for="token">Write token</label> '
